@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"atelier/internal/files"
+	"atelier/internal/store"
+)
+
+// config is parsed once here and handed down as values.
+type config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	FilesURL    string
+	BaseURL     string
+}
+
+// newFlags starts a subcommand's flag set with the flags every subcommand
+// shares; the environment supplies their defaults.
+func newFlags(name string, e env, c *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("atelier "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&c.DataDir, "data", orDefault(e.getenv("ATELIER_DATA"), "./data"), "data directory: the SQLite database and the files")
+	return fs
+}
+
+// parse parses args and completes c from the environment.
+func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	c.DatabaseURL = strings.TrimSpace(e.getenv("ATELIER_DATABASE_URL"))
+	c.FilesURL = strings.TrimSpace(e.getenv("ATELIER_FILES_URL"))
+	c.BaseURL = strings.TrimRight(orDefault(strings.TrimSpace(e.getenv("ATELIER_BASE_URL")), "http://localhost:8080"), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("ATELIER_BASE_URL must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	if c.FilesURL == "" {
+		var err error
+		if c.FilesURL, err = files.DefaultURL(c.DataDir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// require reports the first required flag left empty.
+func require(fs *flag.FlagSet, e env, names ...string) error {
+	for _, n := range names {
+		if fs.Lookup(n).Value.String() == "" {
+			fmt.Fprintf(e.stderr, "%s: --%s is required\n", fs.Name(), n)
+			return errUsage
+		}
+	}
+	return nil
+}
+
+// openStore opens and migrates the database, so that every command works
+// on a fresh data directory.
+func openStore(ctx context.Context, c config) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

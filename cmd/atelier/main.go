@@ -1,0 +1,86 @@
+// Command atelier is the studio system for polymer-clay portrait
+// miniatures: the server and the administration CLI in one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `atelier — the studio system for portrait miniatures
+
+Usage:
+  atelier serve   [--addr :8080] [--data ./data]
+  atelier migrate [--data ./data]
+  atelier studio create --slug SLUG --name NAME --artist NAME [--currency EUR] [--timezone UTC] [--units metric|imperial] [--data ./data]
+  atelier user add --studio SLUG --email E --name N --role owner|assistant --password-stdin [--data ./data]
+  atelier token create --email E [--name LABEL] [--data ./data]
+  atelier token revoke --token T [--data ./data]
+
+Environment:
+  ATELIER_DATABASE_URL  a postgres:// URL; empty means SQLite at DATA/atelier.db
+  ATELIER_FILES_URL     a gocloud blob URL (file://, s3://); default DATA/files
+  ATELIER_BASE_URL      the public address used in links and QR codes (default http://localhost:8080)
+  ATELIER_ADDR, ATELIER_DATA  defaults for --addr and --data
+`
+
+// env is the process environment, injectable for tests.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// errUsage marks a mistake in the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	if err := run(ctx, os.Args[1:], e); err != nil {
+		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "atelier:", err)
+			os.Exit(1)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	sub := ""
+	if len(rest) > 0 {
+		sub = rest[0]
+	}
+	switch {
+	case cmd == "serve":
+		return serve(ctx, rest, e)
+	case cmd == "migrate":
+		return migrate(ctx, rest, e)
+	case cmd == "studio" && sub == "create":
+		return studioCreate(ctx, rest[1:], e)
+	case cmd == "user" && sub == "add":
+		return userAdd(ctx, rest[1:], e)
+	case cmd == "token" && sub == "create":
+		return tokenCreate(ctx, rest[1:], e)
+	case cmd == "token" && sub == "revoke":
+		return tokenRevoke(ctx, rest[1:], e)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "atelier: unknown command %q\n\n%s", cmd+" "+sub, usage)
+	return errUsage
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"atelier/internal/files"
+	"atelier/internal/requestid"
+	"atelier/internal/server"
+)
+
+func serve(ctx context.Context, args []string, e env) error {
+	var c config
+	fs := newFlags("serve", e, &c)
+	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
+	if err := parse(fs, args, e, &c); err != nil {
+		return err
+	}
+	log := slog.New(requestid.Handler{Handler: slog.NewJSONHandler(e.stderr, nil)})
+	started := time.Now()
+
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	blobs, err := files.Open(ctx, c.FilesURL)
+	if err != nil {
+		return err
+	}
+	defer blobs.Close()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.Addr, err)
+	}
+	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log}, st)
+	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
+		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
+	// The listening address on stdout lets scripts and tests that asked for
+	// port 0 find the server.
+	fmt.Fprintf(e.stdout, "listening on %s\n", ln.Addr())
+	err = srv.Serve(ctx, ln)
+	log.Info("stopped")
+	return err
+}
+
+func migrate(ctx context.Context, args []string, e env) error {
+	var c config
+	if err := parse(newFlags("migrate", e, &c), args, e, &c); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s schema at version %d\n", st.Dialect(), v)
+	return nil
+}

@@ -1,0 +1,80 @@
+// Package api is the JSON API under /api/v1 and its OpenAPI description.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// API serves the JSON endpoints.
+type API struct {
+	Store *store.Store
+	Log   *slog.Logger
+}
+
+// Route is one line of the route table: a Go method pattern and its handler.
+type Route struct {
+	Pattern string
+	Handler http.Handler
+	// Public routes need no token and ignore any Authorization header.
+	Public bool
+	// MaxBody overrides the server's default request body limit (bytes).
+	MaxBody int64
+}
+
+// Routes is the API's part of the route table.
+func (a *API) Routes() []Route {
+	return []Route{
+		{Pattern: "GET /api/v1/me", Handler: a.authed(a.meShow)},
+		{Pattern: "GET /api/v1/studio", Handler: a.authed(a.studioShow)},
+		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate)},
+		{Pattern: "GET /api/v1/users", Handler: a.authed(a.usersList)},
+		{Pattern: "POST /api/v1/users", Handler: a.authed(a.usersCreate)},
+		{Pattern: "GET /api/v1/tokens", Handler: a.authed(a.tokensList)},
+		{Pattern: "POST /api/v1/tokens", Handler: a.authed(a.tokensCreate)},
+		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke)},
+		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
+	}
+}
+
+type principalKey struct{}
+
+// authedFunc is a handler for a signed-in request.
+type authedFunc func(w http.ResponseWriter, r *http.Request, p studio.Principal) error
+
+// authed resolves the bearer token to a principal before calling h.
+func (a *API) authed(h authedFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.authenticate(r)
+		if err == nil {
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+			err = h(w, r, p)
+		}
+		if err != nil {
+			a.Error(w, r, err)
+		}
+	})
+}
+
+// public wraps a handler that needs no principal.
+func (a *API) public(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			a.Error(w, r, err)
+		}
+	})
+}
+
+func (a *API) authenticate(r *http.Request) (studio.Principal, error) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return studio.Principal{}, studio.Errorf(studio.Unauthorized, "Send an API token as \"Authorization: Bearer <token>\".")
+	}
+	return a.Store.Authenticate(r.Context(), strings.TrimSpace(token))
+}

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"atelier/internal/studio"
+)
+
+type userJSON struct {
+	ID        string      `json:"id"`
+	Email     string      `json:"email"`
+	Name      string      `json:"name"`
+	Role      studio.Role `json:"role"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+func userView(u studio.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: u.CreatedAt.UTC()}
+}
+
+type meJSON struct {
+	Email  string      `json:"email"`
+	Name   string      `json:"name"`
+	Role   studio.Role `json:"role"`
+	Studio studioJSON  `json:"studio"`
+}
+
+func (a *API) meShow(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	writeJSON(w, http.StatusOK, meJSON{Email: p.User.Email, Name: p.User.Name, Role: p.User.Role, Studio: studioView(p.Studio)})
+	return nil
+}
+
+func (a *API) usersList(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := p.CanManage(); err != nil {
+		return err
+	}
+	users, err := a.Store.Users(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]userJSON, len(users))
+	for i, u := range users {
+		out[i] = userView(u)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	return nil
+}
+
+type userCreate struct {
+	Email    string      `json:"email"`
+	Name     string      `json:"name"`
+	Role     studio.Role `json:"role"`
+	Password string      `json:"password"`
+}
+
+func (a *API) usersCreate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := p.CanManage(); err != nil {
+		return err
+	}
+	var body userCreate
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	u, err := a.Store.CreateUser(r.Context(), studio.NewUser{
+		StudioSlug: p.Studio.Slug, Email: body.Email, Name: body.Name, Role: body.Role, Password: body.Password,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, userView(u))
+	return nil
+}

@@ -1,0 +1,123 @@
+// Package server mounts the API (and later the web pages) on one route
+// table, wraps it in the middleware every request passes, and runs the
+// HTTP server until its context ends.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"atelier/internal/api"
+	"atelier/internal/store"
+)
+
+// Config is the server's part of the configuration, parsed once in cmd.
+type Config struct {
+	// BaseURL is the public address used in links and QR codes.
+	BaseURL string
+	// MaxBodyBytes limits request bodies of routes without their own limit.
+	MaxBodyBytes int64
+	// ShutdownTimeout bounds how long in-flight requests may finish.
+	ShutdownTimeout time.Duration
+	Log             *slog.Logger
+}
+
+// DefaultMaxBodyBytes is the body limit of JSON endpoints.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server is Atelier's HTTP side.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	routes  []api.Route
+	mux     *http.ServeMux
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds the server and its route table.
+func New(cfg Config, st *store.Store) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 20 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
+	a := &api.API{Store: st, Log: cfg.Log}
+	s.routes = append(s.ownRoutes(), a.Routes()...)
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Pattern, s.route(rt))
+	}
+	s.mux.Handle("/", http.HandlerFunc(s.fallback))
+	s.handler = s.observe(securityHeaders(s.mux))
+	return s
+}
+
+func (s *Server) ownRoutes() []api.Route {
+	return []api.Route{
+		{Pattern: "GET /healthz", Handler: http.HandlerFunc(s.healthz), Public: true},
+		{Pattern: "GET /metrics", Handler: s.metrics.handler(), Public: true},
+	}
+}
+
+// Routes is the whole route table, in registration order.
+func (s *Server) Routes() []api.Route { return s.routes }
+
+// Handler is the server's root handler, for tests and for Serve.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Registry exposes the metrics registry so that other parts (jobs) can add
+// their collectors.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
+
+// Serve answers requests on ln until ctx ends, then lets in-flight requests
+// finish within the shutdown timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if e := <-done; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"status":"unavailable"}` + "\n"))
+		return
+	}
+	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}

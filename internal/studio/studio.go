@@ -1,0 +1,122 @@
+package studio
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	// The time zone database is embedded so that validating an IANA zone
+	// works the same on a machine without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+// Units is the measuring system a studio works in.
+type Units string
+
+const (
+	Metric   Units = "metric"
+	Imperial Units = "imperial"
+)
+
+// Studio is one artist's workshop: every other record belongs to one.
+type Studio struct {
+	ID        string
+	Slug      string
+	Name      string
+	Artist    string
+	Currency  string // ISO 4217
+	Timezone  string // IANA
+	Units     Units
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// NewStudio fills in the defaults of a studio created without them.
+func NewStudio(slug, name, artist string) Studio {
+	return Studio{
+		Slug: strings.TrimSpace(slug), Name: strings.TrimSpace(name), Artist: strings.TrimSpace(artist),
+		Currency: "EUR", Timezone: "UTC", Units: Metric,
+	}
+}
+
+// Validate checks every field and reports all that are wrong.
+func (s Studio) Validate() error {
+	f := Fields{}
+	if why := SlugProblem(s.Slug); why != "" {
+		f.Add("slug", why)
+	}
+	checkText(f, "name", s.Name, 100)
+	checkText(f, "artist", s.Artist, 100)
+	if !IsCurrency(s.Currency) {
+		f.Add("currency", "must be an ISO 4217 currency code such as EUR, USD or GBP")
+	}
+	if !IsTimezone(s.Timezone) {
+		f.Add("timezone", "must be an IANA time zone such as Europe/Vienna or America/New_York")
+	}
+	if s.Units != Metric && s.Units != Imperial {
+		f.Add("units", `must be "metric" or "imperial"`)
+	}
+	return f.Err()
+}
+
+// StudioUpdate holds the settings an owner may change; nil leaves a field as it is.
+type StudioUpdate struct {
+	Name     *string
+	Artist   *string
+	Currency *string
+	Timezone *string
+	Units    *Units
+}
+
+// Apply returns s with the update applied and validated.
+func (u StudioUpdate) Apply(s Studio) (Studio, error) {
+	set(&s.Name, u.Name, strings.TrimSpace)
+	set(&s.Artist, u.Artist, strings.TrimSpace)
+	set(&s.Currency, u.Currency, strings.TrimSpace)
+	set(&s.Timezone, u.Timezone, strings.TrimSpace)
+	set(&s.Units, u.Units, func(v Units) Units { return v })
+	return s, s.Validate()
+}
+
+func set[T any](dst *T, v *T, clean func(T) T) {
+	if v != nil {
+		*dst = clean(*v)
+	}
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+
+// SlugProblem says why slug cannot name a studio in a URL, or "" when it can.
+func SlugProblem(slug string) string {
+	switch {
+	case slug == "":
+		return "is required"
+	case len(slug) < 2 || len(slug) > 40:
+		return "must be 2 to 40 characters long"
+	case !slugPattern.MatchString(slug) || strings.Contains(slug, "--"):
+		return "may hold only lower-case letters, digits and single hyphens, and must start and end with a letter or digit"
+	}
+	return ""
+}
+
+// IsTimezone reports whether name is an IANA time zone. "Local" and the
+// empty name are refused: they mean different things on different machines.
+func IsTimezone(name string) bool {
+	if name == "" || name == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
+}
+
+func checkText(f Fields, field, v string, max int) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		f.Add(field, "is required")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, "must be at most "+itoa(max)+" characters")
+	case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n"):
+		f.Add(field, "must be a single line of text")
+	}
+}
