@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"time"
 
 	"atelier/internal/files"
@@ -27,7 +28,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	blobs, err := files.Open(ctx, c.FilesURL)
+	blobs, err := files.Open(ctx, c.FilesURL, filepath.Join(c.DataDir, "tmp"))
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
-	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log}, st)
+	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"atelier/internal/files"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -14,6 +15,7 @@ import (
 // API serves the JSON endpoints.
 type API struct {
 	Store *store.Store
+	Files *files.Store
 	Log   *slog.Logger
 }
 
@@ -38,6 +40,8 @@ func (a *API) Routes() []Route {
 		{Pattern: "GET /api/v1/tokens", Handler: a.authed(a.tokensList)},
 		{Pattern: "POST /api/v1/tokens", Handler: a.authed(a.tokensCreate)},
 		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke)},
+		{Pattern: "POST /api/v1/files", Handler: a.authed(a.filesCreate), MaxBody: MaxUploadBytes + 1},
+		{Pattern: "GET /api/v1/files/{id}", Handler: a.authed(a.filesShow)},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}
 }

@@ -1,22 +1,31 @@
 // Package files keeps originals and derived images in a blob store: a local
 // folder by default, an S3-compatible store for installs that scale out.
+// Blobs are stored under the SHA-256 of their content, so the same bytes
+// are stored once however often they are uploaded.
 package files
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/fileblob" // file:// buckets
 	_ "gocloud.dev/blob/s3blob"   // s3:// buckets
+	"gocloud.dev/gcerrors"
 )
 
 // Store is the blob store.
 type Store struct {
 	bucket *blob.Bucket
+	// tmpDir holds uploads while they arrive, before their hash is known.
+	tmpDir string
 }
 
 // DefaultURL is the bucket under the data directory used when
@@ -33,10 +42,16 @@ func DefaultURL(dataDir string) (string, error) {
 }
 
 // Open opens the bucket a gocloud URL names and checks that it answers.
-func Open(ctx context.Context, bucketURL string) (*Store, error) {
+// tmpDir ("" for the system's) holds uploads in flight.
+func Open(ctx context.Context, bucketURL, tmpDir string) (*Store, error) {
 	if u, err := url.Parse(bucketURL); err == nil && u.Scheme == "file" {
 		if err := os.MkdirAll(u.Path, 0o750); err != nil {
 			return nil, fmt.Errorf("files: creating %s: %w", u.Path, err)
+		}
+	}
+	if tmpDir != "" {
+		if err := os.MkdirAll(tmpDir, 0o750); err != nil {
+			return nil, fmt.Errorf("files: creating %s: %w", tmpDir, err)
 		}
 	}
 	b, err := blob.OpenBucket(ctx, bucketURL)
@@ -45,10 +60,121 @@ func Open(ctx context.Context, bucketURL string) (*Store, error) {
 	}
 	if ok, err := b.IsAccessible(ctx); err != nil || !ok {
 		b.Close()
-		return nil, fmt.Errorf("files: the bucket is not accessible: %v", err)
+		return nil, fmt.Errorf("files: the bucket of ATELIER_FILES_URL is not accessible: %v", err)
 	}
-	return &Store{bucket: b}, nil
+	return &Store{bucket: b, tmpDir: tmpDir}, nil
 }
 
 // Close releases the bucket.
 func (s *Store) Close() error { return s.bucket.Close() }
+
+const keyPrefix = "sha256/"
+
+// Key is where the blob with the given SHA-256 (hex) lives in the bucket.
+func Key(sha string) string { return keyPrefix + sha[:2] + "/" + sha }
+
+// shaOf is the inverse of Key, "" for keys that are not content blobs.
+func shaOf(key string) string {
+	rest, ok := strings.CutPrefix(key, keyPrefix)
+	if !ok || len(rest) != 2+1+64 {
+		return ""
+	}
+	return rest[3:]
+}
+
+// Save stores the spooled upload under its hash and then calls record,
+// which writes the rows that refer to it. When record fails the blob is
+// removed again, unless it was already there before (another row uses it):
+// a failed request leaves no file behind.
+func (s *Store) Save(ctx context.Context, sp *Spooled, record func() error) error {
+	key := Key(sp.SHA256)
+	existed, err := s.bucket.Exists(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !existed {
+		if err := s.upload(ctx, key, sp); err != nil {
+			return err
+		}
+	}
+	if err := record(); err != nil {
+		if !existed {
+			if derr := s.bucket.Delete(context.WithoutCancel(ctx), key); derr != nil && gcerrors.Code(derr) != gcerrors.NotFound {
+				err = errors.Join(err, derr)
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Store) upload(ctx context.Context, key string, sp *Spooled) error {
+	f, err := os.Open(sp.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Uploaded under a context that a vanished client cannot cancel half-way;
+	// a failed write is aborted by the library and leaves no blob.
+	return s.bucket.Upload(ctx, key, f, &blob.WriterOptions{ContentType: sp.ContentType})
+}
+
+// Put stores r under its SHA-256 directly, for restores and derived files.
+// It returns the hash and size.
+func (s *Store) Put(ctx context.Context, r io.Reader, limit int64) (sha string, size int64, err error) {
+	sp, err := s.Spool(r, limit)
+	if err != nil {
+		return "", 0, err
+	}
+	defer sp.Remove()
+	return sp.SHA256, sp.Size, s.Save(ctx, sp, func() error { return nil })
+}
+
+// Open reads the blob with the given SHA-256.
+func (s *Store) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
+	r, err := s.bucket.NewReader(ctx, Key(sha), nil)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, fmt.Errorf("files: blob %s: %w", sha, os.ErrNotExist)
+	}
+	return r, err
+}
+
+// Exists reports whether the blob with the given SHA-256 is stored.
+func (s *Store) Exists(ctx context.Context, sha string) (bool, error) {
+	return s.bucket.Exists(ctx, Key(sha))
+}
+
+// Blob describes a stored blob for the sweep.
+type Blob struct {
+	SHA256  string
+	Size    int64
+	ModTime time.Time
+}
+
+// List calls fn for every content blob in the bucket.
+func (s *Store) List(ctx context.Context, fn func(Blob) error) error {
+	it := s.bucket.List(&blob.ListOptions{Prefix: keyPrefix})
+	for {
+		obj, err := it.Next(ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if sha := shaOf(obj.Key); sha != "" && !obj.IsDir {
+			if err := fn(Blob{SHA256: sha, Size: obj.Size, ModTime: obj.ModTime}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Delete removes the blob with the given SHA-256; a missing one is no error.
+func (s *Store) Delete(ctx context.Context, sha string) error {
+	err := s.bucket.Delete(ctx, Key(sha))
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil
+	}
+	return err
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"atelier/internal/files"
+	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -19,19 +21,22 @@ import (
 // fixture is two studios: "ana" with an owner and an assistant, "ben" with
 // an owner; a token for each user and a revoked one.
 type fixture struct {
-	store  *store.Store
-	srv    *Server
-	logs   *bytes.Buffer
-	tokens map[string]string // who → secret
-	ids    map[string]string // who → token id
-	ana    studio.Studio
+	store   *store.Store
+	blobs   *files.Store
+	dataDir string
+	srv     *Server
+	logs    *bytes.Buffer
+	tokens  map[string]string // who → secret
+	ids     map[string]string // who → token id
+	ana     studio.Studio
 }
 
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{store: s, logs: &bytes.Buffer{}, tokens: map[string]string{}, ids: map[string]string{}}
-	f.srv = New(Config{Log: testLogger(f.logs)}, s)
+	f.blobs, f.dataDir = filestest.Open(t)
+	f.srv = New(Config{Log: testLogger(f.logs)}, s, f.blobs)
 	var err error
 	if f.ana, err = s.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Miniatures", "Ana Petrova")); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"atelier/internal/api"
+	"atelier/internal/files"
 	"atelier/internal/store"
 )
 
@@ -43,7 +44,7 @@ type Server struct {
 }
 
 // New builds the server and its route table.
-func New(cfg Config, st *store.Store) *Server {
+func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -54,7 +55,7 @@ func New(cfg Config, st *store.Store) *Server {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
-	a := &api.API{Store: st, Log: cfg.Log}
+	a := &api.API{Store: st, Files: blobs, Log: cfg.Log}
 	s.routes = append(s.ownRoutes(), a.Routes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Pattern, s.route(rt))

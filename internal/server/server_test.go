@@ -11,10 +11,17 @@ import (
 	"testing"
 
 	"atelier/internal/api"
+	"atelier/internal/files"
+	"atelier/internal/files/filestest"
 	"atelier/internal/requestid"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 )
+
+func testBlobs(t *testing.T) *files.Store {
+	b, _ := filestest.Open(t)
+	return b
+}
 
 func testLogger(w io.Writer) *slog.Logger {
 	return slog.New(requestid.Handler{Handler: slog.NewJSONHandler(w, nil)})
@@ -33,7 +40,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
-	srv := New(Config{}, storetest.Open(t, store.SQLite, nil))
+	srv := New(Config{}, storetest.Open(t, store.SQLite, nil), testBlobs(t))
 	routed := map[string]bool{}
 	for _, rt := range srv.Routes() {
 		method, path, ok := strings.Cut(rt.Pattern, " ")
@@ -95,7 +102,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 // client never sees.
 func TestPanicIsACleanInternalError(t *testing.T) {
 	var logs bytes.Buffer
-	srv := New(Config{Log: testLogger(&logs)}, storetest.Open(t, store.SQLite, nil))
+	srv := New(Config{Log: testLogger(&logs)}, storetest.Open(t, store.SQLite, nil), testBlobs(t))
 	srv.mux.Handle("GET /boom", srv.route(api.Route{Pattern: "GET /boom", Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("secret internal detail")
 	})}))
@@ -111,7 +118,7 @@ func TestPanicIsACleanInternalError(t *testing.T) {
 
 // An incoming request id that looks like one is kept; anything else is replaced.
 func TestRequestIDFromLoadBalancer(t *testing.T) {
-	srv := New(Config{}, storetest.Open(t, store.SQLite, nil))
+	srv := New(Config{}, storetest.Open(t, store.SQLite, nil), testBlobs(t))
 	for in, keep := range map[string]bool{"lb-0123456789abcdef": true, "short": false, "bad id with spaces!": false} {
 		req := httptest.NewRequest("GET", "/healthz", nil)
 		req.Header.Set("X-Request-Id", in)
@@ -126,7 +133,7 @@ func TestRequestIDFromLoadBalancer(t *testing.T) {
 // healthz reports a database that does not answer.
 func TestHealthzWhenDatabaseIsGone(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, nil)
-	srv := New(Config{}, s)
+	srv := New(Config{}, s, testBlobs(t))
 	s.Close()
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
