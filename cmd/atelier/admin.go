@@ -21,6 +21,7 @@ func studioCreate(ctx context.Context, args []string, e env) error {
 	currency := fs.String("currency", "EUR", "ISO 4217 currency code")
 	tz := fs.String("timezone", "UTC", "IANA time zone")
 	units := fs.String("units", "metric", "metric or imperial")
+	temp := fs.String("temperature", "C", "temperatures shown in C or F")
 	if err := parse(fs, args, e, &c); err != nil {
 		return err
 	}
@@ -34,6 +35,7 @@ func studioCreate(ctx context.Context, args []string, e env) error {
 	defer st.Close()
 	s := studio.NewStudio(*slug, *name, *artist)
 	s.Currency, s.Timezone, s.Units = strings.TrimSpace(*currency), strings.TrimSpace(*tz), studio.Units(*units)
+	s.TemperatureUnit = studio.TemperatureUnit(strings.ToUpper(strings.TrimSpace(*temp)))
 	created, err := st.CreateStudio(ctx, s)
 	if err != nil {
 		return explain(err)
@@ -140,7 +142,11 @@ func explain(err error) error {
 	sort.Strings(names)
 	parts := make([]string, len(names))
 	for i, f := range names {
-		parts[i] = "--" + f + " " + se.Fields[f]
+		flag := f
+		if f == "temperature_unit" {
+			flag = "temperature"
+		}
+		parts[i] = "--" + flag + " " + se.Fields[f]
 	}
 	return fmt.Errorf("%s (%s)", se.Message, strings.Join(parts, "; "))
 }

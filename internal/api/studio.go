@@ -8,20 +8,22 @@ import (
 )
 
 type studioJSON struct {
-	ID        string       `json:"id"`
-	Slug      string       `json:"slug"`
-	Name      string       `json:"name"`
-	Artist    string       `json:"artist"`
-	Currency  string       `json:"currency"`
-	Timezone  string       `json:"timezone"`
-	Units     studio.Units `json:"units"`
-	CreatedAt time.Time    `json:"created_at"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       string       `json:"id"`
+	Slug     string       `json:"slug"`
+	Name     string       `json:"name"`
+	Artist   string       `json:"artist"`
+	Currency string       `json:"currency"`
+	Timezone string       `json:"timezone"`
+	Units    studio.Units `json:"units"`
+	// TemperatureUnit is "C" or "F".
+	TemperatureUnit studio.TemperatureUnit `json:"temperature_unit"`
+	CreatedAt       time.Time              `json:"created_at"`
+	UpdatedAt       time.Time              `json:"updated_at"`
 }
 
 func studioView(s studio.Studio) studioJSON {
 	return studioJSON{ID: s.ID, Slug: s.Slug, Name: s.Name, Artist: s.Artist, Currency: s.Currency,
-		Timezone: s.Timezone, Units: s.Units, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+		Timezone: s.Timezone, Units: s.Units, TemperatureUnit: s.TemperatureUnit, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 }
 
 func (a *API) studioShow(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -36,6 +38,8 @@ type studioPatch struct {
 	Currency *string       `json:"currency"`
 	Timezone *string       `json:"timezone"`
 	Units    *studio.Units `json:"units"`
+	// TemperatureUnit is "C" or "F".
+	TemperatureUnit *studio.TemperatureUnit `json:"temperature_unit"`
 }
 
 func (a *API) studioUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -48,6 +52,7 @@ func (a *API) studioUpdate(w http.ResponseWriter, r *http.Request, p studio.Prin
 	}
 	st, err := a.Store.UpdateStudio(r.Context(), p.Studio.ID, studio.StudioUpdate{
 		Name: body.Name, Artist: body.Artist, Currency: body.Currency, Timezone: body.Timezone, Units: body.Units,
+		TemperatureUnit: body.TemperatureUnit,
 	})
 	if err != nil {
 		return err

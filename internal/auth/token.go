@@ -37,3 +37,33 @@ func NewID() string {
 	_, _ = rand.Read(b)
 	return lowerBase32.EncodeToString(b)
 }
+
+// NewSetupCode returns a one-time code to type from a server's log into
+// the set-up page: 60 random bits in groups of four, without look-alikes.
+func NewSetupCode() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	code := make([]byte, 0, 14)
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			code = append(code, '-')
+		}
+		code = append(code, alphabet[int(c)%len(alphabet)])
+	}
+	return string(code)
+}
+
+// NormalizeSetupCode forgives case, spaces and hyphens in a typed code.
+func NormalizeSetupCode(code string) string {
+	out := make([]byte, 0, len(code))
+	for _, c := range []byte(code) {
+		switch {
+		case c >= 'a' && c <= 'z':
+			out = append(out, c-'a'+'A')
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}

@@ -188,7 +188,8 @@ func TestAPIScenarios(t *testing.T) {
 
 		{name: "unknown route", method: "GET", path: "/api/v1/nothing-here", who: "owner", status: 404, want: map[string]any{"error.code": "not_found"}},
 		{name: "wrong method", method: "POST", path: "/api/v1/me", who: "owner", body: `{}`, status: 405, want: map[string]any{"error.code": "invalid"}},
-		{name: "home page", method: "GET", path: "/", status: 200, contains: "Atelier"},
+		{name: "home page leads to sign-in", method: "GET", path: "/", status: 303, contains: "/login"},
+		{name: "unknown page", method: "GET", path: "/nowhere", status: 404, contains: "nothing at this address"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)

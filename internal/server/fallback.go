@@ -12,14 +12,10 @@ import (
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // fallback answers what no route matched: a JSON 405 or 404 under /api/,
-// and a short page otherwise.
+// and the not-found page otherwise.
 func (s *Server) fallback(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		s.home(w)
-		return
-	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		http.Error(w, "Not found.", http.StatusNotFound)
+		s.web.NotFound(w, r)
 		return
 	}
 	if allowed := s.allowedMethods(r); len(allowed) > 0 {
@@ -42,13 +38,4 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 		}
 	}
 	return allowed
-}
-
-// home is the landing page until the web interface is mounted.
-func (s *Server) home(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write([]byte(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-		`<title>Atelier</title><h1>Atelier is running</h1>` +
-		`<p>The JSON API is under <code>/api/v1</code> and described at <a href="/api/openapi.json">/api/openapi.json</a>.</p>` +
-		`<p>Create a studio and its owner with <code>atelier studio create</code> and <code>atelier user add</code>, then an API token with <code>atelier token create</code>.</p></html>`))
 }

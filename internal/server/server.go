@@ -16,6 +16,7 @@ import (
 	"atelier/internal/api"
 	"atelier/internal/files"
 	"atelier/internal/store"
+	"atelier/internal/web"
 )
 
 // Config is the server's part of the configuration, parsed once in cmd.
@@ -27,6 +28,8 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may finish.
 	ShutdownTimeout time.Duration
 	Log             *slog.Logger
+	// AccountLimit and IPLimit bound failed logins; zero takes the defaults.
+	AccountLimit, IPLimit web.Limit
 }
 
 // DefaultMaxBodyBytes is the body limit of JSON endpoints.
@@ -40,6 +43,7 @@ type Server struct {
 	routes  []api.Route
 	mux     *http.ServeMux
 	metrics *metrics
+	web     *web.Web
 	handler http.Handler
 }
 
@@ -56,13 +60,42 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
 	a := &api.API{Store: st, Files: blobs, Log: cfg.Log}
-	s.routes = append(s.ownRoutes(), a.Routes()...)
+	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit}, st)
+	if err != nil {
+		// The templates are embedded in the binary: failing to parse them is
+		// a bug that every test run catches, not a condition to handle.
+		panic(err)
+	}
+	s.web = w
+	s.routes = append(append(s.ownRoutes(), a.Routes()...), w.Routes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Pattern, s.route(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.fallback))
-	s.handler = s.observe(securityHeaders(s.mux))
+	s.handler = s.observe(securityHeaders(s.csrf(s.mux)))
 	return s
+}
+
+// csrf refuses state-changing requests that a browser sent from another
+// site. The JSON API is exempt: it authenticates with bearer tokens, which
+// a browser never attaches by itself, and shop websites call it across
+// origins on purpose.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("/api/")
+	cop.SetDenyHandler(http.HandlerFunc(s.web.CrossOriginDenied))
+	return cop.Handler(next)
+}
+
+// announceSetup prints a one-time set-up code while the install has no
+// studio: only someone who can read this server's log can claim it.
+func (s *Server) announceSetup(ctx context.Context) error {
+	code, err := s.store.IssueSetupCode(ctx)
+	if err != nil || code == "" {
+		return err
+	}
+	s.log.Warn("no studio yet: open the web address and enter this set-up code", "setup_code", code, "url", s.cfg.BaseURL+"/setup")
+	return nil
 }
 
 func (s *Server) ownRoutes() []api.Route {
@@ -85,6 +118,9 @@ func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 // Serve answers requests on ln until ctx ends, then lets in-flight requests
 // finish within the shutdown timeout.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.announceSetup(ctx); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -9,11 +9,11 @@ import (
 	"atelier/internal/studio"
 )
 
-const studioColumns = `id, slug, name, artist, currency, timezone, units, created_at, updated_at`
+const studioColumns = `id, slug, name, artist, currency, timezone, units, temperature_unit, created_at, updated_at`
 
 func scanStudio(row interface{ Scan(...any) error }) (studio.Studio, error) {
 	var s studio.Studio
-	err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.Artist, &s.Currency, &s.Timezone, &s.Units, &s.CreatedAt, &s.UpdatedAt)
+	err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.Artist, &s.Currency, &s.Timezone, &s.Units, &s.TemperatureUnit, &s.CreatedAt, &s.UpdatedAt)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	return s, err
 }
@@ -24,15 +24,21 @@ func (s *Store) CreateStudio(ctx context.Context, st studio.Studio) (studio.Stud
 		return studio.Studio{}, err
 	}
 	err := s.write(ctx, func(tx *Tx) error {
-		st.ID, st.CreatedAt, st.UpdatedAt = auth.NewID(), tx.now, tx.now
-		_, err := tx.ExecContext(ctx, `INSERT INTO studios (`+studioColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			st.ID, st.Slug, st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.CreatedAt, st.UpdatedAt)
-		if isUniqueViolation(err) {
-			return &studio.Error{Code: studio.Conflict, Message: "That studio address is taken.",
-				Fields: map[string]string{"slug": "is already used by another studio"}}
-		}
+		var err error
+		st, err = insertStudio(ctx, tx, st)
 		return err
 	})
+	return st, err
+}
+
+func insertStudio(ctx context.Context, tx *Tx, st studio.Studio) (studio.Studio, error) {
+	st.ID, st.CreatedAt, st.UpdatedAt = auth.NewID(), tx.now, tx.now
+	_, err := tx.ExecContext(ctx, `INSERT INTO studios (`+studioColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		st.ID, st.Slug, st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.CreatedAt, st.UpdatedAt)
+	if isUniqueViolation(err) {
+		return st, &studio.Error{Code: studio.Conflict, Message: "That studio address is taken.",
+			Fields: map[string]string{"slug": "is already used by another studio"}}
+	}
 	return st, err
 }
 
@@ -72,8 +78,8 @@ func (s *Store) UpdateStudio(ctx context.Context, id string, upd studio.StudioUp
 			return err
 		}
 		st.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE studios SET name = $1, artist = $2, currency = $3, timezone = $4, units = $5, updated_at = $6 WHERE id = $7`,
-			st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.UpdatedAt, st.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE studios SET name = $1, artist = $2, currency = $3, timezone = $4, units = $5, temperature_unit = $6, updated_at = $7 WHERE id = $8`,
+			st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.UpdatedAt, st.ID)
 		return err
 	})
 	return st, err

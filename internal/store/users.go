@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 
 	"atelier/internal/auth"
 	"atelier/internal/studio"
@@ -34,13 +35,88 @@ func (s *Store) CreateUser(ctx context.Context, n studio.NewUser) (u studio.User
 		if err != nil {
 			return err
 		}
-		u = studio.User{ID: auth.NewID(), StudioID: st.ID, Email: n.Email, Name: n.Name, Role: n.Role, CreatedAt: tx.now, UpdatedAt: tx.now}
-		_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			u.ID, u.StudioID, u.Email, u.Name, u.Role, u.CreatedAt, u.UpdatedAt, hash)
-		if isUniqueViolation(err) {
-			return &studio.Error{Code: studio.Conflict, Message: "A user with that e-mail address already exists.",
-				Fields: map[string]string{"email": "is already in use"}}
+		u, err = insertUser(ctx, tx, st.ID, n, hash)
+		return err
+	})
+	return u, err
+}
+
+func insertUser(ctx context.Context, tx *Tx, studioID string, n studio.NewUser, hash string) (studio.User, error) {
+	u := studio.User{ID: auth.NewID(), StudioID: studioID, Email: n.Email, Name: n.Name, Role: n.Role, CreatedAt: tx.now, UpdatedAt: tx.now}
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		u.ID, u.StudioID, u.Email, u.Name, u.Role, u.CreatedAt, u.UpdatedAt, hash)
+	if isUniqueViolation(err) {
+		return u, &studio.Error{Code: studio.Conflict, Message: "A user with that e-mail address already exists.",
+			Fields: map[string]string{"email": "is already in use"}}
+	}
+	return u, err
+}
+
+// dummyHash is checked against when no user has the e-mail address, so
+// that a failed login takes as long whether or not the account exists.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("no such user; this only spends time")
+	return h
+})
+
+// CheckLogin returns the user with the e-mail address if password is
+// theirs. Any failure is one Unauthorized error that does not tell whether
+// the account exists.
+func (s *Store) CheckLogin(ctx context.Context, email, password string) (u studio.User, err error) {
+	var hash string
+	err = s.read(ctx, func(tx *Tx) error {
+		u, err = scanUserWithHash(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1`, studio.NormalizeEmail(email)), &hash)
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		auth.CheckPassword(dummyHash(), password)
+		return studio.User{}, errBadLogin
+	}
+	if err != nil {
+		return u, err
+	}
+	if ok, err := auth.CheckPassword(hash, password); err != nil || !ok {
+		return studio.User{}, errBadLogin
+	}
+	return u, nil
+}
+
+var errBadLogin = studio.Errorf(studio.Unauthorized, "That e-mail address and password do not match an account.")
+
+func scanUserWithHash(row *sql.Row, hash *string) (studio.User, error) {
+	var u studio.User
+	err := row.Scan(&u.ID, &u.StudioID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt, hash)
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, err
+}
+
+// Principal loads a signed-in user with their studio.
+func (s *Store) Principal(ctx context.Context, userID string) (p studio.Principal, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		if p.User, err = userWhere(ctx, tx, "id = $1", userID); err != nil {
+			return err
 		}
+		p.Studio, err = studioWhere(ctx, tx, "id = $1", p.User.StudioID)
+		return err
+	})
+	return p, err
+}
+
+// SetPassword replaces the password of a user of the studio.
+func (s *Store) SetPassword(ctx context.Context, studioID, userID, password string) (u studio.User, err error) {
+	if why := studio.PasswordProblem(password); why != "" {
+		return u, studio.FieldError("password", why)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return u, err
+	}
+	err = s.write(ctx, func(tx *Tx) error {
+		if u, err = userWhere(ctx, tx, "id = $1 AND studio_id = $2", userID, studioID); err != nil {
+			return err
+		}
+		u.UpdatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, u.UpdatedAt, u.ID)
 		return err
 	})
 	return u, err

@@ -19,24 +19,34 @@ const (
 	Imperial Units = "imperial"
 )
 
+// TemperatureUnit is the scale a studio reads its ovens in.
+type TemperatureUnit string
+
+const (
+	Celsius    TemperatureUnit = "C"
+	Fahrenheit TemperatureUnit = "F"
+)
+
 // Studio is one artist's workshop: every other record belongs to one.
 type Studio struct {
-	ID        string
-	Slug      string
-	Name      string
-	Artist    string
-	Currency  string // ISO 4217
-	Timezone  string // IANA
-	Units     Units
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       string
+	Slug     string
+	Name     string
+	Artist   string
+	Currency string // ISO 4217
+	Timezone string // IANA
+	Units    Units
+	// TemperatureUnit is how temperatures are shown; they are stored in °C.
+	TemperatureUnit TemperatureUnit
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // NewStudio fills in the defaults of a studio created without them.
 func NewStudio(slug, name, artist string) Studio {
 	return Studio{
 		Slug: strings.TrimSpace(slug), Name: strings.TrimSpace(name), Artist: strings.TrimSpace(artist),
-		Currency: "EUR", Timezone: "UTC", Units: Metric,
+		Currency: "EUR", Timezone: "UTC", Units: Metric, TemperatureUnit: Celsius,
 	}
 }
 
@@ -57,6 +67,9 @@ func (s Studio) Validate() error {
 	if s.Units != Metric && s.Units != Imperial {
 		f.Add("units", `must be "metric" or "imperial"`)
 	}
+	if s.TemperatureUnit != Celsius && s.TemperatureUnit != Fahrenheit {
+		f.Add("temperature_unit", `must be "C" or "F"`)
+	}
 	return f.Err()
 }
 
@@ -67,6 +80,8 @@ type StudioUpdate struct {
 	Currency *string
 	Timezone *string
 	Units    *Units
+	// TemperatureUnit is "C" or "F".
+	TemperatureUnit *TemperatureUnit
 }
 
 // Apply returns s with the update applied and validated.
@@ -76,6 +91,7 @@ func (u StudioUpdate) Apply(s Studio) (Studio, error) {
 	set(&s.Currency, u.Currency, strings.TrimSpace)
 	set(&s.Timezone, u.Timezone, strings.TrimSpace)
 	set(&s.Units, u.Units, func(v Units) Units { return v })
+	set(&s.TemperatureUnit, u.TemperatureUnit, func(v TemperatureUnit) TemperatureUnit { return v })
 	return s, s.Validate()
 }
 

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"atelier/internal/api"
+	"atelier/internal/studio"
+)
+
+// fail shows err as a page. Internal details are logged, never shown.
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, p *studio.Principal, err error) {
+	e, ok := errors.AsType[*studio.Error](err)
+	if !ok || e.Code == studio.Internal {
+		w.log.ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = studio.Errorf(studio.Internal, "Something went wrong on our side. It has been logged; please try again.")
+	}
+	if e.Code == studio.Unauthorized {
+		http.Redirect(rw, r, "/login", http.StatusSeeOther)
+		return
+	}
+	w.render(rw, r, api.StatusOf(e.Code), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
+}
+
+func errorTitle(c studio.Code) string {
+	switch c {
+	case studio.NotFound:
+		return "Not found"
+	case studio.Forbidden:
+		return "Not allowed"
+	case studio.RateLimited:
+		return "Please wait"
+	}
+	return "Something went wrong"
+}
+
+// NotFound is the page for addresses that lead nowhere.
+func (w *Web) NotFound(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, http.StatusNotFound, "error", pageData{Title: "Not found", Gallery: true,
+		Message: "There is nothing at this address. Check the link, or start from the home page."})
+}
+
+// CrossOriginDenied is the page for a form posted from another site.
+func (w *Web) CrossOriginDenied(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, http.StatusForbidden, "error", pageData{Title: "Not allowed", Gallery: true,
+		Message: "This form was sent from another site, so it was refused. Open Atelier directly and try again."})
+}
+
+func retryAfter(rw http.ResponseWriter, wait time.Duration) {
+	rw.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.5)))
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/dashboard"
+	}
+	return next
+}

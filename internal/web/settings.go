@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"atelier/internal/studio"
+)
+
+type settingsForm struct {
+	Name, Artist, Currency, Timezone, Units, Temperature string
+	Timezones                                            []string
+}
+
+func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	users, err := w.store.Users(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
+	w.render(rw, r, http.StatusOK, "dashboard", pageData{Title: p.Studio.Name, Principal: &p, Nav: "dashboard",
+		Data: map[string]any{"Users": len(users)}})
+	return nil
+}
+
+func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := p.CanManage(); err != nil {
+		return err
+	}
+	s := p.Studio
+	form := settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
+		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones}
+	w.render(rw, r, http.StatusOK, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings", Form: form})
+	return nil
+}
+
+func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := p.CanManage(); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	f := r.PostForm
+	form := settingsForm{Name: f.Get("name"), Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))),
+		Timezone: strings.TrimSpace(f.Get("timezone")), Units: f.Get("units"), Temperature: f.Get("temperature"), Timezones: commonTimezones}
+	units, temp := studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
+	_, err := w.store.UpdateStudio(r.Context(), p.Studio.ID, studio.StudioUpdate{Name: &form.Name, Artist: &form.Artist,
+		Currency: &form.Currency, Timezone: &form.Timezone, Units: &units, TemperatureUnit: &temp})
+	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+		w.render(rw, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
+			Form: form, Message: e.Message, Errors: e.Fields})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "Settings saved.")
+	http.Redirect(rw, r, "/settings", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// setupForm is the first-run form: the studio and its owner.
+type setupForm struct {
+	Code, Name, Slug, Artist, Currency, Timezone, Units, Temperature string
+	OwnerName, Email                                                 string
+	Timezones                                                        []string
+}
+
+// setupLimit bounds guesses at the set-up code from one address.
+var setupLimit = Limit{Max: 10, Window: 15 * time.Minute}
+
+func (w *Web) setupAvailable(r *http.Request) error {
+	n, err := w.store.CountStudios(r.Context())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return studio.Errorf(studio.NotFound, "This install is already set up. Sign in instead.")
+	}
+	return nil
+}
+
+func (w *Web) setupForm(rw http.ResponseWriter, r *http.Request) error {
+	if err := w.setupAvailable(r); err != nil {
+		return err
+	}
+	form := setupForm{Currency: "EUR", Timezone: "UTC", Units: "metric", Temperature: "C", Timezones: commonTimezones}
+	w.render(rw, r, http.StatusOK, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form})
+	return nil
+}
+
+func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
+	if err := w.setupAvailable(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	f := r.PostForm
+	form := setupForm{Code: f.Get("code"), Name: f.Get("name"), Slug: strings.ToLower(strings.TrimSpace(f.Get("slug"))),
+		Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))), Timezone: strings.TrimSpace(f.Get("timezone")),
+		Units: f.Get("units"), Temperature: f.Get("temperature"), OwnerName: f.Get("owner_name"), Email: f.Get("email"), Timezones: commonTimezones}
+	again := func(status int, err *studio.Error) error {
+		form.Code = "" // never echo a secret back into the page
+		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: err.Message, Errors: err.Fields})
+		return nil
+	}
+	key := "setup:ip:" + clientIP(r)
+	wait, err := w.store.Throttled(r.Context(), store.Limit{Key: key, Max: setupLimit.Max, Window: setupLimit.Window})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		retryAfter(rw, wait)
+		return again(http.StatusTooManyRequests, store.TooMany("wrong set-up codes", wait))
+	}
+	st := studio.NewStudio(form.Slug, form.Name, form.Artist)
+	st.Currency, st.Timezone, st.Units, st.TemperatureUnit = form.Currency, form.Timezone, studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
+	owner := studio.NewUser{Email: form.Email, Name: form.OwnerName, Password: f.Get("password")}
+	_, u, err := w.store.SetUp(r.Context(), form.Code, st, owner)
+	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+		if e.Fields["code"] != "" {
+			if err := w.store.Record(r.Context(), key); err != nil {
+				return err
+			}
+		}
+		return again(http.StatusUnprocessableEntity, e)
+	}
+	if err != nil {
+		return err
+	}
+	if err := w.signIn(r, u.ID); err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "Your studio is ready. Welcome, "+u.Name+".")
+	http.Redirect(rw, r, "/dashboard", http.StatusSeeOther)
+	return nil
+}
+
+// commonTimezones fill the time-zone suggestions; any IANA name is accepted.
+var commonTimezones = []string{
+	"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Vienna",
+	"Europe/Zurich", "Europe/Rome", "Europe/Madrid", "Europe/Amsterdam", "Europe/Brussels", "Europe/Stockholm",
+	"Europe/Oslo", "Europe/Copenhagen", "Europe/Helsinki", "Europe/Warsaw", "Europe/Prague", "Europe/Budapest",
+	"Europe/Athens", "Europe/Istanbul", "Europe/Kyiv", "America/New_York", "America/Chicago", "America/Denver",
+	"America/Los_Angeles", "America/Toronto", "America/Vancouver", "America/Mexico_City", "America/Sao_Paulo",
+	"America/Buenos_Aires", "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Singapore",
+	"Asia/Kolkata", "Asia/Dubai", "Australia/Sydney", "Australia/Melbourne", "Australia/Perth", "Pacific/Auckland",
+	"Africa/Johannesburg", "Africa/Lagos", "Africa/Cairo",
+}

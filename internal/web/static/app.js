@@ -1,0 +1,102 @@
+// Atelier's one script. Every page works without it; this only enhances:
+// live countdowns, updating a fragment in place, upload progress, copying a
+// secret, and notifications when a timer ends. No inline code anywhere, so
+// the Content-Security-Policy allows scripts from this origin only.
+"use strict";
+
+(function () {
+  // Countdowns: <span data-countdown="2026-11-25T10:30:00Z" data-done="Bake done">.
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      const end = Date.parse(el.dataset.countdown);
+      if (isNaN(end)) return;
+      const left = Math.max(0, Math.round((end - now) / 1000));
+      const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      el.textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(s).padStart(2, "0");
+      if (left === 0 && !el.dataset.fired) {
+        el.dataset.fired = "1";
+        notify(el.dataset.done || "Timer done");
+      }
+    });
+  }
+
+  // Notifications: the browser's when allowed, a toast on the page always.
+  function notify(text) {
+    if ("Notification" in window && Notification.permission === "granted") new Notification(text);
+    const t = document.createElement("div");
+    t.className = "toast";
+    t.setAttribute("role", "status");
+    t.textContent = text;
+    document.body.appendChild(t);
+    setTimeout(function () { t.remove(); }, 8000);
+  }
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest("[data-notify-permission]");
+    if (b && "Notification" in window) Notification.requestPermission();
+  });
+
+  // In-place updates: <form data-inplace="#card-42"> posts with fetch and
+  // swaps the element the server answers for the target, by id.
+  document.addEventListener("submit", function (e) {
+    const form = e.target;
+    if (!form.matches("form[data-inplace]")) return;
+    e.preventDefault();
+    const target = document.querySelector(form.dataset.inplace);
+    fetch(form.action, { method: form.method || "POST", body: new FormData(form), headers: { "X-Fragment": "1" } })
+      .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html }; }); })
+      .then(function (r) {
+        const box = document.createElement("div");
+        box.innerHTML = r.html;
+        const fresh = target && box.querySelector("#" + CSS.escape(target.id));
+        if (fresh) target.replaceWith(fresh); else form.submit();
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  // Upload progress: <form data-upload> with file inputs shows a bar per form
+  // and follows the server's redirect when done.
+  document.addEventListener("submit", function (e) {
+    const form = e.target;
+    if (!form.matches("form[data-upload]") || !window.XMLHttpRequest) return;
+    e.preventDefault();
+    let bar = form.querySelector(".progress");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "progress";
+      bar.setAttribute("role", "progressbar");
+      bar.appendChild(document.createElement("span"));
+      form.appendChild(bar);
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open(form.method || "POST", form.action);
+    xhr.upload.onprogress = function (ev) {
+      if (!ev.lengthComputable) return;
+      const pct = Math.round((ev.loaded / ev.total) * 100);
+      bar.firstChild.style.width = pct + "%";
+      bar.setAttribute("aria-valuenow", String(pct));
+    };
+    xhr.onload = function () {
+      if (xhr.responseURL && xhr.status < 400) { window.location = xhr.responseURL; return; }
+      document.open(); document.write(xhr.responseText); document.close();
+    };
+    xhr.onerror = function () { notify("The upload failed. Check the connection and try again."); };
+    xhr.send(new FormData(form));
+  });
+
+  // Copy buttons next to secrets shown once.
+  document.querySelectorAll("[data-copy]").forEach(function (el) {
+    if (!navigator.clipboard) return;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "copy";
+    b.textContent = "Copy";
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(el.textContent.trim()).then(function () { b.textContent = "Copied"; });
+    });
+    el.after(b);
+  });
+
+  tick();
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"atelier/internal/studio"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// views holds the templates, parsed once at start-up, and the static
+// files with the content hashes that bust caches when they change.
+type views struct {
+	pages  map[string]*template.Template
+	assets map[string]asset
+}
+
+type asset struct {
+	body        []byte
+	hash        string
+	contentType string
+}
+
+func parseViews() (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, assets: map[string]asset{}}
+	if err := v.loadAssets(); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) string { return "/static/" + name + "?v=" + v.assets[name].hash },
+		"field": fieldError,
+		"args":  inputArgs,
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_partials.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parsing %s: %w", base, err)
+		}
+		v.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return v, nil
+}
+
+func (v *views) loadAssets() error {
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		v.assets[path.Base(p)] = asset{body: body, hash: hex.EncodeToString(sum[:6]),
+			contentType: mime.TypeByExtension(path.Ext(p))}
+		return nil
+	})
+}
+
+// pageData is what every template receives.
+type pageData struct {
+	Title string
+	// Principal is the signed-in user; nil on public pages.
+	Principal *studio.Principal
+	// Gallery gives public pages the catalogue look, without app chrome.
+	Gallery bool
+	Nav     string
+	Flash   string
+	// Message is a form-level error; Errors are per field.
+	Message string
+	Errors  map[string]string
+	Form    any
+	Data    any
+}
+
+// inputArgs gathers what the "input" partial needs.
+func inputArgs(name, label, value string, errs map[string]string, typ, autocomplete string) map[string]any {
+	return map[string]any{"Name": name, "Label": label, "Value": value, "Error": errs[name], "Type": typ, "Autocomplete": autocomplete}
+}
+
+// fieldError finds the message for a field, for templates: {{field .Errors "email"}}.
+func fieldError(errs map[string]string, name string) string { return errs[name] }
+
+// render executes a page into a buffer before writing anything, so that a
+// template error is a clean 500 rather than half a page.
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
+	t, ok := w.views.pages[page]
+	if !ok {
+		w.log.ErrorContext(r.Context(), "no such template", "page", page)
+		http.Error(rw, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	if loaded, _ := r.Context().Value(sessionLoaded{}).(bool); d.Flash == "" && loaded {
+		d.Flash = w.sessions.PopString(r.Context(), "flash")
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, d); err != nil {
+		w.log.ErrorContext(r.Context(), "rendering page", "page", page, "err", err)
+		http.Error(rw, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.WriteHeader(status)
+	rw.Write(buf.Bytes())
+}
+
+func (w *Web) static(rw http.ResponseWriter, r *http.Request) {
+	a, ok := w.views.assets[r.PathValue("file")]
+	if !ok {
+		w.NotFound(rw, r)
+		return
+	}
+	rw.Header().Set("Content-Type", a.contentType)
+	if r.URL.Query().Get("v") == a.hash {
+		rw.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		rw.Header().Set("Cache-Control", "no-cache")
+	}
+	rw.Write(a.body)
+}

@@ -1,0 +1,132 @@
+// Package web is Atelier's HTML side: server-rendered pages and plain
+// forms that work without JavaScript, one small script that enhances them,
+// and one stylesheet.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"atelier/internal/api"
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// Config is the web side's part of the configuration.
+type Config struct {
+	BaseURL string
+	Log     *slog.Logger
+	// AccountLimit and IPLimit bound failed logins; zero values take the defaults.
+	AccountLimit, IPLimit Limit
+}
+
+// Limit is a number of events within a window.
+type Limit struct {
+	Max    int
+	Window time.Duration
+}
+
+// Web serves the pages.
+type Web struct {
+	cfg      Config
+	store    *store.Store
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	views    *views
+}
+
+// New parses the templates and sets up the session manager.
+func New(cfg Config, st *store.Store) (*Web, error) {
+	if cfg.AccountLimit.Max == 0 {
+		cfg.AccountLimit = Limit{Max: 5, Window: 15 * time.Minute}
+	}
+	if cfg.IPLimit.Max == 0 {
+		cfg.IPLimit = Limit{Max: 20, Window: 15 * time.Minute}
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	return &Web{cfg: cfg, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
+}
+
+// Routes is the web side's part of the route table.
+func (w *Web) Routes() []api.Route {
+	return []api.Route{
+		{Pattern: "GET /{$}", Handler: w.public(w.home)},
+		{Pattern: "GET /setup", Handler: w.public(w.setupForm)},
+		{Pattern: "POST /setup", Handler: w.public(w.setupSubmit)},
+		{Pattern: "GET /login", Handler: w.public(w.loginForm)},
+		{Pattern: "POST /login", Handler: w.public(w.loginSubmit)},
+		{Pattern: "POST /logout", Handler: w.public(w.logout)},
+		{Pattern: "GET /dashboard", Handler: w.page(w.dashboard)},
+		{Pattern: "GET /team", Handler: w.page(w.teamShow)},
+		{Pattern: "POST /team/users", Handler: w.page(w.teamAddUser)},
+		{Pattern: "POST /team/users/{id}/password", Handler: w.page(w.teamResetPassword)},
+		{Pattern: "POST /team/tokens", Handler: w.page(w.teamCreateToken)},
+		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken)},
+		{Pattern: "GET /settings", Handler: w.page(w.settingsForm)},
+		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit)},
+		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
+	}
+}
+
+// pageFunc handles a request of a signed-in user.
+type pageFunc func(rw http.ResponseWriter, r *http.Request, p studio.Principal) error
+
+// page loads the session and the signed-in user; without one it sends the
+// browser to the login page and back here afterwards.
+func (w *Web) page(h pageFunc) http.Handler {
+	return w.withSession(func(rw http.ResponseWriter, r *http.Request) {
+		p, ok := w.principal(r)
+		if !ok {
+			http.Redirect(rw, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err := h(rw, r, p); err != nil {
+			w.fail(rw, r, &p, err)
+		}
+	})
+}
+
+// public handles a page anyone may open; the session is loaded so that a
+// signed-in user is recognised.
+func (w *Web) public(h func(rw http.ResponseWriter, r *http.Request) error) http.Handler {
+	return w.withSession(func(rw http.ResponseWriter, r *http.Request) {
+		if err := h(rw, r); err != nil {
+			w.fail(rw, r, nil, err)
+		}
+	})
+}
+
+type sessionLoaded struct{}
+
+// withSession loads the session around h and marks the context, so that
+// rendering knows whether there is a session to take a flash message from
+// (the not-found page, for one, has none).
+func (w *Web) withSession(h http.HandlerFunc) http.Handler {
+	return w.sessions.LoadAndSave(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		h(rw, r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true)))
+	}))
+}
+
+const sessionUser = "user_id"
+
+// principal is the signed-in user of the request's session, if any.
+func (w *Web) principal(r *http.Request) (studio.Principal, bool) {
+	id := w.sessions.GetString(r.Context(), sessionUser)
+	if id == "" {
+		return studio.Principal{}, false
+	}
+	p, err := w.store.Principal(r.Context(), id)
+	if err != nil {
+		// The user was removed, or the database failed: either way, sign in again.
+		w.sessions.Remove(r.Context(), sessionUser)
+		return studio.Principal{}, false
+	}
+	return p, true
+}
