@@ -132,8 +132,11 @@ func tokenRevoke(ctx context.Context, args []string, e env) error {
 // field as the flag of the same name.
 func explain(err error) error {
 	se, ok := errors.AsType[*studio.Error](err)
-	if !ok || len(se.Fields) == 0 {
+	if !ok {
 		return err
+	}
+	if len(se.Fields) == 0 {
+		return errors.New(se.Message)
 	}
 	names := make([]string, 0, len(se.Fields))
 	for f := range se.Fields {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"atelier/internal/files"
+	"atelier/internal/jobs"
 	"atelier/internal/store"
 )
 
@@ -72,6 +73,10 @@ func openStore(ctx context.Context, c config) (*store.Store, error) {
 		return nil, err
 	}
 	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, st); err != nil {
 		st.Close()
 		return nil, err
 	}

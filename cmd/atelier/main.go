@@ -22,6 +22,8 @@ Usage:
   atelier user add --studio SLUG --email E --name N --role owner|assistant --password-stdin [--data ./data]
   atelier token create --email E [--name LABEL] [--data ./data]
   atelier token revoke --token T [--data ./data]
+  atelier backup  --studio SLUG --out FILE [--passphrase-stdin] [--data ./data]
+  atelier restore [--data ./data] FILE [--passphrase-stdin]
 
 Environment:
   ATELIER_DATABASE_URL  a postgres:// URL; empty means SQLite at DATA/atelier.db
@@ -47,7 +49,7 @@ func main() {
 	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	if err := run(ctx, os.Args[1:], e); err != nil {
 		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "atelier:", err)
+			fmt.Fprintln(os.Stderr, "atelier:", explain(err))
 			os.Exit(1)
 		}
 		os.Exit(2)
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return tokenCreate(ctx, rest[1:], e)
 	case cmd == "token" && sub == "revoke":
 		return tokenRevoke(ctx, rest[1:], e)
+	case cmd == "backup":
+		return backupStudio(ctx, rest, e)
+	case cmd == "restore":
+		return restoreStudio(ctx, rest, e)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

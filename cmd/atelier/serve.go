@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"atelier/internal/files"
+	"atelier/internal/jobs"
 	"atelier/internal/requestid"
 	"atelier/internal/server"
 )
@@ -33,6 +34,24 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer blobs.Close()
+
+	runner, err := jobs.New(ctx, st, jobs.Config{Files: blobs, Log: log})
+	if err != nil {
+		return err
+	}
+	// Deferred after the store and the files, so it runs before they close
+	// and after Serve has returned: the jobs the last requests enqueued are
+	// committed before the workers stop, and what has not run stays queued.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Error("stopping background jobs", "err", err)
+		}
+	}()
+	if err := runner.Start(ctx); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -25,7 +24,7 @@ type fixture struct {
 	blobs   *files.Store
 	dataDir string
 	srv     *Server
-	logs    *bytes.Buffer
+	logs    *lockedBuffer
 	tokens  map[string]string // who → secret
 	ids     map[string]string // who → token id
 	ana     studio.Studio
@@ -34,7 +33,7 @@ type fixture struct {
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{store: s, logs: &bytes.Buffer{}, tokens: map[string]string{}, ids: map[string]string{}}
+	f := &fixture{store: s, logs: &lockedBuffer{}, tokens: map[string]string{}, ids: map[string]string{}}
 	f.blobs, f.dataDir = filestest.Open(t)
 	f.srv = New(Config{Log: testLogger(f.logs)}, s, f.blobs)
 	var err error

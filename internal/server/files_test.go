@@ -122,8 +122,9 @@ func TestUploadKilledHalfWay(t *testing.T) {
 		t.Fatal("the upload never started spooling")
 	}
 	conn.Close()
+	// The handler cleans up, returns, and then the request is logged.
 	for time.Now().Before(deadline) {
-		if len(storedFiles(t, f.dataDir)) == 0 {
+		if len(storedFiles(t, f.dataDir)) == 0 && strings.Contains(f.logs.String(), `"route":"POST /api/v1/files"`) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"atelier/internal/api"
@@ -21,6 +22,24 @@ import (
 func testBlobs(t *testing.T) *files.Store {
 	b, _ := filestest.Open(t)
 	return b
+}
+
+// lockedBuffer collects log lines that the server writes while the test reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func testLogger(w io.Writer) *slog.Logger {

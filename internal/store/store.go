@@ -49,6 +49,8 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+	// jobs enqueues background jobs inside write transactions; see river.go.
+	jobs JobInserter
 }
 
 // Open connects to the database named by cfg. Call Migrate before use.
@@ -173,7 +175,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, now: s.now().UTC()}
+	// Microseconds are all PostgreSQL keeps; cutting there on both databases
+	// lets records move between them (backup, restore) unchanged.
+	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Microsecond)}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err

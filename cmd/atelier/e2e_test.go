@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// syncBuffer is a log sink that a test may read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// chromium finds the browser, or skips the test when it is missing and
+// ATELIER_TEST_CHROMIUM is not set; CI sets it, so there it must run.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ATELIER_TEST_CHROMIUM") != "" {
+		t.Fatal("ATELIER_TEST_CHROMIUM is set but no Chromium is installed")
+	}
+	t.Skip("no Chromium on this machine; set ATELIER_TEST_CHROMIUM=1 to require it (.ci/run does)")
+	return ""
+}
+
+// startServer runs `atelier serve` on port 0 in a fresh data directory,
+// the same code path as the binary, and returns its address and its log.
+func startServer(t *testing.T) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	data := t.TempDir()
+	go func() {
+		e := env{getenv: func(k string) string {
+			if k == "ATELIER_DATA" {
+				return data
+			}
+			return ""
+		}, stdin: strings.NewReader(""), stdout: pw, stderr: logs}
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, e)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve did not start: %v\n%s", <-done, logs)
+	}
+	go io.Copy(io.Discard, pr)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on ")), logs
+}
+
+// setupCode reads the one-time code from the server's JSON log, where it
+// appears as the server starts serving.
+func setupCode(t *testing.T, logs *syncBuffer) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for l := range strings.SplitSeq(logs.String(), "\n") {
+			var rec struct {
+				Code string `json:"setup_code"`
+			}
+			if json.Unmarshal([]byte(l), &rec) == nil && rec.Code != "" {
+				return rec.Code
+			}
+		}
+	}
+	t.Fatalf("no set-up code in the log:\n%s", logs)
+	return ""
+}
+
+func newBrowserContext(t *testing.T, exe string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		// This machine has no network beyond the registries: keep Chromium
+		// from reaching for Google's services.
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// The first run in a real browser, at phone and desktop size: set-up with
+// the code from the log, the dashboard, signing out, a wrong password and
+// signing in again.
+func TestBrowserFirstRun(t *testing.T) {
+	exe := chromium(t)
+	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 844}, {"desktop", 1280, 800}} {
+		t.Run(size.name, func(t *testing.T) {
+			base, logs := startServer(t)
+			code := setupCode(t, logs)
+			ctx := newBrowserContext(t, exe)
+			shot := func(name string) {
+				t.Helper()
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 means PNG
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(shots, size.name+"-"+name+".png"), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			text := func(sel string) string {
+				t.Helper()
+				s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+				if err != nil {
+					t.Fatalf("reading %s: %v", sel, err)
+				}
+				return s
+			}
+			do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+				t.Helper()
+				if err := chromedp.Do(ctx, steps...); err != nil {
+					t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
+				}
+			}
+
+			do("open the start page", chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("code")))
+			fitsTheScreen(t, ctx)
+			shot("1-setup")
+			do("fill in the set-up form",
+				chromedp.SetValue(chromedp.ID("code"), strings.ToLower(code)),
+				chromedp.SetValue(chromedp.ID("name"), "Ana's Miniatures"),
+				chromedp.SetValue(chromedp.ID("slug"), "ana"),
+				chromedp.SetValue(chromedp.ID("artist"), "Ana Petrova"),
+				chromedp.SetValue(chromedp.ID("timezone"), "Europe/Vienna"),
+				chromedp.Click(chromedp.CSS(`input[name=units][value=imperial]`)),
+				chromedp.SetValue(chromedp.ID("owner_name"), "Ana"),
+				chromedp.SetValue(chromedp.ID("email"), "ana@example.com"),
+				chromedp.SetValue(chromedp.ID("password"), "a long password"),
+				chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+			if h1 := text("main h1"); h1 != "Ana's Miniatures" {
+				t.Fatalf("dashboard heading %q", h1)
+			}
+			if flash := text(".flash"); !strings.Contains(flash, "Welcome, Ana") {
+				t.Fatalf("flash %q", flash)
+			}
+			fitsTheScreen(t, ctx)
+			shot("2-dashboard")
+
+			do("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.ID("email")))
+			do("a wrong password",
+				chromedp.SetValue(chromedp.ID("email"), "ana@example.com"),
+				chromedp.SetValue(chromedp.ID("password"), "not my password"),
+				chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.alert`)))
+			if msg := text(".alert"); !strings.Contains(msg, "do not match an account") {
+				t.Fatalf("wrong-password message %q", msg)
+			}
+			fitsTheScreen(t, ctx)
+			shot("3-wrong-password")
+			do("sign in",
+				chromedp.SetValue(chromedp.ID("password"), "a long password"),
+				chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.cards`)))
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			if !strings.HasSuffix(loc, "/dashboard") {
+				t.Fatalf("after sign-in at %s", loc)
+			}
+			shot("4-signed-in")
+			t.Logf("screenshots in %s", shots)
+		})
+	}
+}
+
+// fitsTheScreen checks that the page needs no sideways scrolling and that
+// every button and link in the app bar is a comfortable touch target.
+func fitsTheScreen(t *testing.T, ctx context.Context) {
+	t.Helper()
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || overflow {
+		t.Fatalf("the page scrolls sideways (%v)", err)
+	}
+	small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("button, .button, .bar a, input[type=text], input[type=email], input[type=password]"))
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))`))
+	if err != nil || len(small) > 0 {
+		t.Fatalf("touch targets under 44 px: %v %v", small, err)
+	}
+	inline, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("script:not([src]), [style], [onclick]").length`))
+	if err != nil || inline != 0 {
+		t.Fatal(fmt.Sprintf("inline script or style in the page: %d %v", inline, err))
+	}
+}
