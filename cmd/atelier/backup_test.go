@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -78,9 +80,15 @@ func seedForBackup(t *testing.T, c *cli) moved {
 		addStudioFile(t, st, blobs, ana.ID, content)
 		m.contents = append(m.contents, content)
 	}
+	storetest.SeedCommission(t, st, ana.ID, sha256Hex(m.contents[0]), sha256Hex(m.contents[1]))
 	ben, _ := st.StudioBySlug(ctx, "ben")
 	addStudioFile(t, st, blobs, ben.ID, []byte("ben's sketch, which ana's backup must not carry"))
 	return m
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func addStudioFile(t *testing.T, st *store.Store, blobs *files.Store, studioID string, content []byte) {

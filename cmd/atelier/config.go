@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"atelier/internal/files"
 	"atelier/internal/jobs"
+	"atelier/internal/mail"
 	"atelier/internal/store"
 )
 
@@ -19,6 +21,10 @@ type config struct {
 	DatabaseURL string
 	FilesURL    string
 	BaseURL     string
+	// Mail is the parsed ATELIER_SMTP_URL; nil means mail is off.
+	Mail *mail.Config
+	// InquiriesPerHour bounds public inquiries from one address.
+	InquiriesPerHour int
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand
@@ -44,6 +50,20 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 	c.BaseURL = strings.TrimRight(orDefault(strings.TrimSpace(e.getenv("ATELIER_BASE_URL")), "http://localhost:8080"), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("ATELIER_BASE_URL must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	if raw := strings.TrimSpace(e.getenv("ATELIER_SMTP_URL")); raw != "" {
+		mc, err := mail.ParseURL(raw)
+		if err != nil {
+			return fmt.Errorf("ATELIER_SMTP_URL %w", err)
+		}
+		c.Mail = &mc
+	}
+	if raw := strings.TrimSpace(e.getenv("ATELIER_INQUIRIES_PER_HOUR")); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			return fmt.Errorf("ATELIER_INQUIRIES_PER_HOUR must be a whole number of at least 1, got %q", raw)
+		}
+		c.InquiriesPerHour = n
 	}
 	if c.FilesURL == "" {
 		var err error

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"os"
 	"os/exec"
@@ -226,4 +230,115 @@ func fitsTheScreen(t *testing.T, ctx context.Context) {
 	if err != nil || inline != 0 {
 		t.Fatal(fmt.Sprintf("inline script or style in the page: %d %v", inline, err))
 	}
+}
+
+// A client commissions from a phone with two photos; the artist signs in,
+// sees the missing angles and quotes; the client's portal shows the quote.
+func TestBrowserCommission(t *testing.T) {
+	exe := chromium(t)
+	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	base, logs := startServer(t)
+	code := setupCode(t, logs)
+	ctx := newBrowserContext(t, exe)
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(shots, "commission-"+name+".png"), png, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	front, back := filepath.Join(dir, "front.jpg"), filepath.Join(dir, "back.jpg")
+	os.WriteFile(front, photoJPEG(t, 300, 400), 0o644)
+	os.WriteFile(back, photoJPEG(t, 400, 300), 0o644)
+
+	// The artist sets the studio up first, at desk size.
+	do("set up", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/setup"), chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SetValue(chromedp.ID("code"), code), chromedp.SetValue(chromedp.ID("name"), "Ana's Miniatures"),
+		chromedp.SetValue(chromedp.ID("slug"), "ana"), chromedp.SetValue(chromedp.ID("artist"), "Ana Petrova"),
+		chromedp.SetValue(chromedp.ID("owner_name"), "Ana"), chromedp.SetValue(chromedp.ID("email"), "ana@example.com"),
+		chromedp.SetValue(chromedp.ID("password"), "a long password"), chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.cards`)), chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.ID("email")))
+
+	// The client, on a phone.
+	do("open the questionnaire", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/s/ana/commission"), chromedp.WaitVisible(chromedp.ID("subject_name")))
+	do("fill it in",
+		chromedp.SetValue(chromedp.ID("subject_name"), "Grandma Rose"),
+		chromedp.SetValue(chromedp.ID("relationship"), "grandmother"),
+		chromedp.SetValue(chromedp.ID("story"), "She taught us all to bake <Kipferl>."),
+		chromedp.SetValue(chromedp.ID("contact_name"), "Lea Berger"),
+		chromedp.SetValue(chromedp.ID("contact_email"), "lea@example.com"),
+		chromedp.SetUploadFiles(chromedp.ID("photo_front"), []string{front}),
+		chromedp.SetUploadFiles(chromedp.ID("photo_back"), []string{back}))
+	fitsTheScreen(t, ctx)
+	shot("1-questionnaire")
+	do("send it", chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`ul.checklist`)))
+	portal, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.Contains(portal, "/p/") {
+		t.Fatalf("after sending, at %s", portal)
+	}
+	if got := text("main h1"); got != "A miniature of Grandma Rose" {
+		t.Fatalf("portal heading %q", got)
+	}
+	fitsTheScreen(t, ctx)
+	shot("2-portal")
+
+	// The artist signs in on the phone, sees the missing angles and quotes.
+	do("sign in", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.cards`)),
+		chromedp.Navigate(base+"/commissions"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	if row := text("table.list tbody tr"); !strings.Contains(row, "missing profile, three quarter") {
+		t.Fatalf("list row %q", row)
+	}
+	do("open it", chromedp.Click(chromedp.CSS(`table.list tbody a`)), chromedp.WaitVisible(chromedp.ID("price")))
+	if alert := text(".columns .alert"); !strings.Contains(alert, "Missing: profile, three quarter") {
+		t.Fatalf("detail alert %q", alert)
+	}
+	fitsTheScreen(t, ctx)
+	do("quote", chromedp.SetValue(chromedp.ID("price"), "450"), chromedp.SetValue(chromedp.ID("deposit"), "150"),
+		chromedp.SetValue(chromedp.ID("promised_date"), "2099-03-01"),
+		chromedp.Click(chromedp.CSS(`input[value=quoted] ~ button`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	shot("3-quoted")
+
+	do("the portal again", chromedp.Navigate(portal), chromedp.WaitVisible(chromedp.CSS(`dl.facts`)))
+	if facts := text("dl.facts"); !strings.Contains(facts, "450.00 EUR") || !strings.Contains(facts, "2099-03-01") {
+		t.Fatalf("portal facts %q", facts)
+	}
+	shot("4-portal-quoted")
+}
+
+// photoJPEG is a real JPEG for the upload.
+func photoJPEG(t *testing.T, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 150, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -29,6 +29,8 @@ Environment:
   ATELIER_DATABASE_URL  a postgres:// URL; empty means SQLite at DATA/atelier.db
   ATELIER_FILES_URL     a gocloud blob URL (file://, s3://); default DATA/files
   ATELIER_BASE_URL      the public address used in links and QR codes (default http://localhost:8080)
+  ATELIER_SMTP_URL      smtp://user:pass@host:587?from=studio@example.com: also e-mail messages to clients
+  ATELIER_INQUIRIES_PER_HOUR  public inquiries accepted per address and hour (default 10)
   ATELIER_ADDR, ATELIER_DATA  defaults for --addr and --data
 `
 

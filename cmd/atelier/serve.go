@@ -10,6 +10,7 @@ import (
 
 	"atelier/internal/files"
 	"atelier/internal/jobs"
+	"atelier/internal/mail"
 	"atelier/internal/requestid"
 	"atelier/internal/server"
 )
@@ -35,7 +36,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	defer blobs.Close()
 
-	runner, err := jobs.New(ctx, st, jobs.Config{Files: blobs, Log: log})
+	jobsCfg := jobs.Config{Files: blobs, Log: log}
+	if c.Mail != nil {
+		jobsCfg.Mailer = mail.NewSender(*c.Mail, nil)
+	}
+	runner, err := jobs.New(ctx, st, jobsCfg)
 	if err != nil {
 		return err
 	}
@@ -57,7 +62,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
-	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log}, st, blobs)
+	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

@@ -17,6 +17,12 @@ type API struct {
 	Store *store.Store
 	Files *files.Store
 	Log   *slog.Logger
+	// BaseURL is the public address, for the links the API hands out.
+	BaseURL string
+	// InquiriesPerHour bounds inquiries per address; zero means the default.
+	InquiriesPerHour int
+	// MailEnabled says whether the studio's messages are also e-mailed.
+	MailEnabled bool
 }
 
 // Route is one line of the route table: a Go method pattern and its handler.
@@ -42,6 +48,17 @@ func (a *API) Routes() []Route {
 		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke)},
 		{Pattern: "POST /api/v1/files", Handler: a.authed(a.filesCreate), MaxBody: MaxUploadBytes + 1},
 		{Pattern: "GET /api/v1/files/{id}", Handler: a.authed(a.filesShow)},
+		{Pattern: "GET /api/v1/commissions", Handler: a.authed(a.commissionsList)},
+		{Pattern: "GET /api/v1/commissions/{id}", Handler: a.authed(a.commissionsShow)},
+		{Pattern: "POST /api/v1/commissions/{id}/status", Handler: a.authed(a.commissionsStatus)},
+		{Pattern: "POST /api/v1/commissions/{id}/messages", Handler: a.authed(a.commissionsMessage)},
+		{Pattern: "GET /api/v1/commissions/{id}/photos/{photo}/{size}", Handler: a.authed(a.commissionPhotoShow)},
+		{Pattern: "POST /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesCreate), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "OPTIONS /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesPreflight), Public: true},
+		{Pattern: "GET /api/v1/portal/{token}", Handler: a.public(a.portalShow), Public: true},
+		{Pattern: "POST /api/v1/portal/{token}/photos", Handler: a.public(a.portalPhotosAdd), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/portal/{token}/messages", Handler: a.public(a.portalMessagesAdd), Public: true},
+		{Pattern: "GET /api/v1/portal/{token}/photos/{photo}/{size}", Handler: a.public(a.portalPhotoShow), Public: true},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}
 }

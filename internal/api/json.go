@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"atelier/internal/studio"
@@ -79,3 +80,5 @@ func jsonKind(kind string) string {
 	}
 	return "of another type"
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

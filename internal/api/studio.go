@@ -17,13 +17,16 @@ type studioJSON struct {
 	Units    studio.Units `json:"units"`
 	// TemperatureUnit is "C" or "F".
 	TemperatureUnit studio.TemperatureUnit `json:"temperature_unit"`
+	PixelLimit      int64                  `json:"pixel_limit"`
+	WebsiteOrigins  []string               `json:"website_origins"`
 	CreatedAt       time.Time              `json:"created_at"`
 	UpdatedAt       time.Time              `json:"updated_at"`
 }
 
 func studioView(s studio.Studio) studioJSON {
 	return studioJSON{ID: s.ID, Slug: s.Slug, Name: s.Name, Artist: s.Artist, Currency: s.Currency,
-		Timezone: s.Timezone, Units: s.Units, TemperatureUnit: s.TemperatureUnit, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+		Timezone: s.Timezone, Units: s.Units, TemperatureUnit: s.TemperatureUnit,
+		PixelLimit: s.PixelLimit, WebsiteOrigins: orEmpty(s.WebsiteOrigins), CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 }
 
 func (a *API) studioShow(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -40,6 +43,8 @@ type studioPatch struct {
 	Units    *studio.Units `json:"units"`
 	// TemperatureUnit is "C" or "F".
 	TemperatureUnit *studio.TemperatureUnit `json:"temperature_unit"`
+	PixelLimit      *int64                  `json:"pixel_limit"`
+	WebsiteOrigins  *[]string               `json:"website_origins"`
 }
 
 func (a *API) studioUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -52,11 +57,18 @@ func (a *API) studioUpdate(w http.ResponseWriter, r *http.Request, p studio.Prin
 	}
 	st, err := a.Store.UpdateStudio(r.Context(), p.Studio.ID, studio.StudioUpdate{
 		Name: body.Name, Artist: body.Artist, Currency: body.Currency, Timezone: body.Timezone, Units: body.Units,
-		TemperatureUnit: body.TemperatureUnit,
+		TemperatureUnit: body.TemperatureUnit, PixelLimit: body.PixelLimit, WebsiteOrigins: body.WebsiteOrigins,
 	})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, studioView(st))
 	return nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -65,10 +65,14 @@ func seed(t *testing.T, in install) seeded {
 	if _, err := in.db.RevokeToken(ctx, revoked); err != nil {
 		t.Fatal(err)
 	}
+	var shas []string
 	for _, size := range []int{9000, 20000, 300000} {
 		content := randomBytes(t, size)
-		s.anaFiles[in.mustFile(t, ana.ID, content)] = content
+		sha := in.mustFile(t, ana.ID, content)
+		s.anaFiles[sha] = content
+		shas = append(shas, sha)
 	}
+	storetest.SeedCommission(t, in.db, ana.ID, shas[0], shas[1])
 	ben := in.mustStudio(t, "ben", "ben@example.com")
 	benContent := []byte("only ben has this sketch " + strings.Repeat("b", 5000))
 	s.ben = []string{ben.ID, "ben@example.com", in.mustFile(t, ben.ID, benContent), string(benContent[:40])}

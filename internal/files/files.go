@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,25 +88,37 @@ func shaOf(key string) string {
 // removed again, unless it was already there before (another row uses it):
 // a failed request leaves no file behind.
 func (s *Store) Save(ctx context.Context, sp *Spooled, record func() error) error {
-	key := Key(sp.SHA256)
-	existed, err := s.bucket.Exists(ctx, key)
-	if err != nil {
-		return err
-	}
-	if !existed {
+	return s.SaveAll(ctx, []*Spooled{sp}, record)
+}
+
+// SaveAll is Save for several uploads that one record refers to: all are
+// stored, or none stays.
+func (s *Store) SaveAll(ctx context.Context, sps []*Spooled, record func() error) (err error) {
+	var added []string
+	defer func() {
+		if err != nil {
+			for _, key := range added {
+				if derr := s.bucket.Delete(context.WithoutCancel(ctx), key); derr != nil && gcerrors.Code(derr) != gcerrors.NotFound {
+					err = errors.Join(err, derr)
+				}
+			}
+		}
+	}()
+	for _, sp := range sps {
+		key := Key(sp.SHA256)
+		existed, err := s.bucket.Exists(ctx, key)
+		if err != nil {
+			return err
+		}
+		if existed || slices.Contains(added, key) {
+			continue
+		}
 		if err := s.upload(ctx, key, sp); err != nil {
 			return err
 		}
+		added = append(added, key)
 	}
-	if err := record(); err != nil {
-		if !existed {
-			if derr := s.bucket.Delete(context.WithoutCancel(ctx), key); derr != nil && gcerrors.Code(derr) != gcerrors.NotFound {
-				err = errors.Join(err, derr)
-			}
-		}
-		return err
-	}
-	return nil
+	return record()
 }
 
 func (s *Store) upload(ctx context.Context, key string, sp *Spooled) error {

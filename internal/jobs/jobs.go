@@ -52,6 +52,10 @@ type Config struct {
 	// deletes it, so that an upload whose row is not committed yet survives;
 	// zero means DefaultOrphanGrace.
 	OrphanGrace time.Duration
+	// Mailer sends the outbox's mail; nil means mail is off (see mail.go).
+	Mailer Mailer
+	// MailRetry tunes the retries of mail; the zero value is production's.
+	MailRetry MailRetry
 
 	// register adds workers, for the tests of this package.
 	register func(*river.Workers)
@@ -116,6 +120,8 @@ func driverFor(ctx context.Context, st *store.Store) (riverdriver.Driver[*sql.Tx
 func riverConfig(st *store.Store, cfg Config) *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, newSweepWorker(st, cfg))
+	river.AddWorker(workers, newMailWorker(st, cfg))
+	river.AddWorker(workers, newThumbnailWorker(st, cfg))
 	if cfg.register != nil {
 		cfg.register(workers)
 	}

@@ -30,6 +30,10 @@ type Config struct {
 	Log             *slog.Logger
 	// AccountLimit and IPLimit bound failed logins; zero takes the defaults.
 	AccountLimit, IPLimit web.Limit
+	// InquiriesPerHour bounds inquiries from one address; zero is the default.
+	InquiriesPerHour int
+	// MailEnabled: messages to clients are also e-mailed (ATELIER_SMTP_URL).
+	MailEnabled bool
 }
 
 // DefaultMaxBodyBytes is the body limit of JSON endpoints.
@@ -58,9 +62,12 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost:8080"
+	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
-	a := &api.API{Store: st, Files: blobs, Log: cfg.Log}
-	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit}, st)
+	a := &api.API{Store: st, Files: blobs, Log: cfg.Log, BaseURL: cfg.BaseURL, InquiriesPerHour: cfg.InquiriesPerHour, MailEnabled: cfg.MailEnabled}
+	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit}, st, a)
 	if err != nil {
 		// The templates are embedded in the binary: failing to parse them is
 		// a bug that every test run catches, not a condition to handle.

@@ -282,3 +282,76 @@ func TestWebEscapesInput(t *testing.T) {
 		t.Fatal("a stale asset URL must not be cached forever")
 	}
 }
+
+// A client commissions through the web questionnaire and follows it in the
+// portal; the studio sees it, quotes it, and the portal shows the quote.
+func TestWebCommissionPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		blobs, _ := filestest.Open(t)
+		ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
+		defer ts.Close()
+		studioSide := newBrowser(t, ts.URL)
+		code, _ := s.IssueSetupCode(ctx)
+		res, body := studioSide.post("/setup", setupForm(code), nil)
+		want(t, res, body, 303)
+
+		client := newBrowser(t, ts.URL)
+		res, body = client.get("/s/ana/commission")
+		want(t, res, body, 200, "Commission a portrait miniature", `name="photo_front"`, `value="1.5"`)
+		res, body = client.get("/s/nobody/commission")
+		want(t, res, body, 404)
+
+		fields := map[string]string{"subject_name": "Grandma Rose", "contact_name": "Lea", "contact_email": "not-an-address",
+			"target_height": "1.5", "height_unit": "in", "budget": "250", "story": "<b>bold</b> & loved"}
+		ct, form := multipartBody(t, fields, part{"photo_front", "front.jpg", testJPEG(t, 64, 80)})
+		res, body = client.send("POST", "/s/ana/commission", form, http.Header{"Content-Type": {ct}})
+		want(t, res, body, 422, `id="contact_email-error"`, `value="Grandma Rose"`, "chosen again")
+		fields["contact_email"] = "lea@example.com"
+		ct, form = multipartBody(t, fields, part{"photo_front", "front.jpg", testJPEG(t, 64, 80)})
+		res, body = client.send("POST", "/s/ana/commission", form, http.Header{"Content-Type": {ct}})
+		want(t, res, body, 303, "/p/")
+		portal := strings.TrimSuffix(res.Header.Get("Location"), "?new=1")
+		res, body = client.get(portal + "?new=1")
+		want(t, res, body, 200, "A miniature of Grandma Rose", "Keep this page", "Still needed: profile, three quarter")
+
+		list, _ := s.Commissions(ctx, mustSlug(t, s, "ana").ID, store.CommissionFilter{})
+		if len(list) != 1 || *list[0].Inquiry.TargetHeightMM != 38.1 || *list[0].Inquiry.BudgetCents != 25000 {
+			t.Fatalf("stored %+v", list)
+		}
+		id := list[0].ID
+		res, body = studioSide.get("/commissions?missing=1")
+		want(t, res, body, 200, "Grandma Rose", "missing profile, three quarter")
+		res, body = studioSide.get("/commissions/" + id)
+		want(t, res, body, 200, "&lt;b&gt;bold&lt;/b&gt; &amp; loved", "Send a quote", "1.5 in")
+		res, body = studioSide.post("/commissions/"+id+"/status", url.Values{"status": {"quoted"}, "price": {"four hundred"}, "deposit": {"100"}, "promised_date": {"2099-03-01"}}, nil)
+		want(t, res, body, 422, "must be an amount in EUR", `value="2099-03-01"`)
+		res, body = studioSide.post("/commissions/"+id+"/status", url.Values{"status": {"shipped"}}, nil)
+		want(t, res, body, 409, "can become: quoted, declined, cancelled")
+		res, body = studioSide.post("/commissions/"+id+"/status", url.Values{"status": {"quoted"}, "price": {"450"}, "deposit": {"150"}, "promised_date": {"2099-03-01"}}, nil)
+		want(t, res, body, 303)
+		res, body = studioSide.post("/commissions/"+id+"/messages", url.Values{"body": {"Could you send a profile photo?"}}, nil)
+		want(t, res, body, 303)
+
+		res, body = client.get(portal)
+		want(t, res, body, 200, "450.00 EUR", "150.00 EUR", "2099-03-01", "Could you send a profile photo?")
+		res, body = client.post(portal+"/messages", url.Values{"body": {""}}, nil)
+		want(t, res, body, 422, "write a message")
+		res, body = client.post(portal+"/messages", url.Values{"body": {"Sent it just now."}}, nil)
+		want(t, res, body, 303)
+		ct, form = multipartBody(t, nil, part{"photo_right_profile", "side.txt", []byte("not an image")})
+		res, body = client.send("POST", portal+"/photos", form, http.Header{"Content-Type": {ct}})
+		want(t, res, body, 422, "photo_right_profile")
+		res, body = client.get("/p/not-a-real-token")
+		want(t, res, body, 404)
+	})
+}
+
+func mustSlug(t *testing.T, s *store.Store, slug string) studio.Studio {
+	t.Helper()
+	st, err := s.StudioBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}

@@ -39,6 +39,12 @@ func BackupTables() []BackupTable {
 		{Name: "users", Owner: "studio_id", OrderBy: "id"},
 		{Name: "api_tokens", Owner: "studio_id", OrderBy: "id"},
 		{Name: "files", Owner: "studio_id", OrderBy: "id", Blob: "sha256", BlobSize: "size"},
+		{Name: "commissions", Owner: "studio_id", OrderBy: "id"},
+		{Name: "commission_events", Owner: "studio_id", OrderBy: "id"},
+		{Name: "photos", Owner: "studio_id", OrderBy: "id"},
+		{Name: "photo_variants", Owner: "studio_id", OrderBy: "photo_id, size"},
+		{Name: "messages", Owner: "studio_id", OrderBy: "id"},
+		{Name: "outbox", Owner: "studio_id", OrderBy: "id"},
 	}
 }
 

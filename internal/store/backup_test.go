@@ -62,11 +62,17 @@ func seedStudio(t *testing.T, s *store.Store) (secret string) {
 	}
 	mustFile(t, s, ana.ID, "ana's photo")
 	mustFile(t, s, ana.ID, "ana's sketch")
+	storetest.SeedCommission(t, s, ana.ID, sha("ana's photo"), sha("ana's sketch"))
 	mustStudio(t, s, "ben")
 	mustUser(t, s, "ben", "ben@example.com", studio.Owner)
 	ben, _ := s.StudioBySlug(ctx, "ben")
 	mustFile(t, s, ben.ID, "ben's photo")
 	return secret
+}
+
+func sha(content string) string {
+	sum := sha256.Sum256([]byte(content))
+	return hex.EncodeToString(sum[:])
 }
 
 func mustFile(t *testing.T, s *store.Store, studioID, content string) {

@@ -4,16 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"atelier/internal/auth"
 	"atelier/internal/studio"
 )
 
-const studioColumns = `id, slug, name, artist, currency, timezone, units, temperature_unit, created_at, updated_at`
+const studioColumns = `id, slug, name, artist, currency, timezone, units, temperature_unit, pixel_limit, website_origins, created_at, updated_at`
 
 func scanStudio(row interface{ Scan(...any) error }) (studio.Studio, error) {
 	var s studio.Studio
-	err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.Artist, &s.Currency, &s.Timezone, &s.Units, &s.TemperatureUnit, &s.CreatedAt, &s.UpdatedAt)
+	var origins string
+	err := row.Scan(&s.ID, &s.Slug, &s.Name, &s.Artist, &s.Currency, &s.Timezone, &s.Units, &s.TemperatureUnit, &s.PixelLimit, &origins, &s.CreatedAt, &s.UpdatedAt)
+	s.WebsiteOrigins = splitLines(origins)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	return s, err
 }
@@ -33,8 +36,9 @@ func (s *Store) CreateStudio(ctx context.Context, st studio.Studio) (studio.Stud
 
 func insertStudio(ctx context.Context, tx *Tx, st studio.Studio) (studio.Studio, error) {
 	st.ID, st.CreatedAt, st.UpdatedAt = auth.NewID(), tx.now, tx.now
-	_, err := tx.ExecContext(ctx, `INSERT INTO studios (`+studioColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		st.ID, st.Slug, st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.CreatedAt, st.UpdatedAt)
+	_, err := tx.ExecContext(ctx, `INSERT INTO studios (`+studioColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		st.ID, st.Slug, st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.PixelLimit,
+		strings.Join(st.WebsiteOrigins, "\n"), st.CreatedAt, st.UpdatedAt)
 	if isUniqueViolation(err) {
 		return st, &studio.Error{Code: studio.Conflict, Message: "That studio address is taken.",
 			Fields: map[string]string{"slug": "is already used by another studio"}}
@@ -78,8 +82,10 @@ func (s *Store) UpdateStudio(ctx context.Context, id string, upd studio.StudioUp
 			return err
 		}
 		st.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE studios SET name = $1, artist = $2, currency = $3, timezone = $4, units = $5, temperature_unit = $6, updated_at = $7 WHERE id = $8`,
-			st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.UpdatedAt, st.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE studios SET name = $1, artist = $2, currency = $3, timezone = $4, units = $5,
+			temperature_unit = $6, pixel_limit = $7, website_origins = $8, updated_at = $9 WHERE id = $10`,
+			st.Name, st.Artist, st.Currency, st.Timezone, st.Units, st.TemperatureUnit, st.PixelLimit,
+			strings.Join(st.WebsiteOrigins, "\n"), st.UpdatedAt, st.ID)
 		return err
 	})
 	return st, err
@@ -91,4 +97,11 @@ func studioWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio
 		return st, notFound("studio")
 	}
 	return st, err
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }

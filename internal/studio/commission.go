@@ -77,8 +77,6 @@ type Commission struct {
 	Tracking     string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
-	// StatusAt is when each status was reached.
-	StatusAt map[CommissionStatus]time.Time
 }
 
 // Apply checks m against c's status and the rules of the target status
@@ -168,3 +166,12 @@ func joinStatuses(ss []CommissionStatus) string {
 }
 
 func words(s CommissionStatus) string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// Closed reports whether the commission is over: nothing more happens to it.
+func (s CommissionStatus) Closed() bool { return len(NextStatuses(s)) == 0 }
+
+// Open reports whether work on the commission is still ahead: it counts
+// for deadlines and overdue lists.
+func (s CommissionStatus) Open() bool {
+	return s != Shipped && !s.Closed()
+}

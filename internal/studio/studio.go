@@ -1,7 +1,9 @@
 package studio
 
 import (
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -38,8 +40,24 @@ type Studio struct {
 	Units    Units
 	// TemperatureUnit is how temperatures are shown; they are stored in °C.
 	TemperatureUnit TemperatureUnit
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// PixelLimit is the largest photo (width × height) the studio accepts.
+	PixelLimit int64
+	// WebsiteOrigins may post inquiries to the public API from a browser.
+	WebsiteOrigins []string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// DefaultPixelLimit is 50 megapixels.
+const DefaultPixelLimit = 50_000_000
+
+// Today is the date in the studio's time zone.
+func (s Studio) Today(now time.Time) string {
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(time.DateOnly)
 }
 
 // NewStudio fills in the defaults of a studio created without them.
@@ -47,6 +65,7 @@ func NewStudio(slug, name, artist string) Studio {
 	return Studio{
 		Slug: strings.TrimSpace(slug), Name: strings.TrimSpace(name), Artist: strings.TrimSpace(artist),
 		Currency: "EUR", Timezone: "UTC", Units: Metric, TemperatureUnit: Celsius,
+		PixelLimit: DefaultPixelLimit,
 	}
 }
 
@@ -70,6 +89,14 @@ func (s Studio) Validate() error {
 	if s.TemperatureUnit != Celsius && s.TemperatureUnit != Fahrenheit {
 		f.Add("temperature_unit", `must be "C" or "F"`)
 	}
+	if s.PixelLimit < 1_000_000 || s.PixelLimit > 200_000_000 {
+		f.Add("pixel_limit", "must be between 1 and 200 megapixels")
+	}
+	for _, o := range s.WebsiteOrigins {
+		if why := OriginProblem(o); why != "" {
+			f.Add("website_origins", o+" "+why)
+		}
+	}
 	return f.Err()
 }
 
@@ -82,6 +109,8 @@ type StudioUpdate struct {
 	Units    *Units
 	// TemperatureUnit is "C" or "F".
 	TemperatureUnit *TemperatureUnit
+	PixelLimit      *int64
+	WebsiteOrigins  *[]string
 }
 
 // Apply returns s with the update applied and validated.
@@ -92,6 +121,8 @@ func (u StudioUpdate) Apply(s Studio) (Studio, error) {
 	set(&s.Timezone, u.Timezone, strings.TrimSpace)
 	set(&s.Units, u.Units, func(v Units) Units { return v })
 	set(&s.TemperatureUnit, u.TemperatureUnit, func(v TemperatureUnit) TemperatureUnit { return v })
+	set(&s.PixelLimit, u.PixelLimit, func(v int64) int64 { return v })
+	set(&s.WebsiteOrigins, u.WebsiteOrigins, cleanOrigins)
 	return s, s.Validate()
 }
 
@@ -135,4 +166,24 @@ func checkText(f Fields, field, v string, max int) {
 	case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n"):
 		f.Add(field, "must be a single line of text")
 	}
+}
+
+// OriginProblem says why o is not a web origin ("https://shop.example"),
+// or "".
+func OriginProblem(o string) string {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return "is not a web origin such as https://shop.example.com"
+	}
+	return ""
+}
+
+func cleanOrigins(os []string) []string {
+	out := []string{}
+	for _, o := range os {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"atelier/internal/store"
 	"atelier/internal/studio"
 )
 
@@ -17,8 +18,18 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 	if err != nil {
 		return err
 	}
+	list, err := w.store.Commissions(r.Context(), p.Studio.ID, store.CommissionFilter{})
+	if err != nil {
+		return err
+	}
+	inquiries := 0
+	for _, c := range list {
+		if c.Status == studio.Inquiry {
+			inquiries++
+		}
+	}
 	w.render(rw, r, http.StatusOK, "dashboard", pageData{Title: p.Studio.Name, Principal: &p, Nav: "dashboard",
-		Data: map[string]any{"Users": len(users)}})
+		Data: map[string]any{"Users": len(users), "Commissions": len(list), "Inquiries": inquiries}})
 	return nil
 }
 

@@ -41,9 +41,15 @@ func parseViews() (*views, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"asset": func(name string) string { return "/static/" + name + "?v=" + v.assets[name].hash },
-		"field": fieldError,
-		"args":  inputArgs,
+		"asset":   func(name string) string { return "/static/" + name + "?v=" + v.assets[name].hash },
+		"field":   fieldError,
+		"args":    inputArgs,
+		"money":   formatMoney,
+		"length":  formatLength,
+		"words":   func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+		"has":     func(p studio.Photo, size int) bool { return p.Variants[size] != "" },
+		"angle":   func(a studio.Angle) string { return angleLabels[a] },
+		"checked": func(v string) bool { return v == "true" || v == "on" },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -93,6 +99,20 @@ type pageData struct {
 	Errors  map[string]string
 	Form    any
 	Data    any
+}
+
+func formatMoney(minor *int64, currency string) string {
+	if minor == nil {
+		return "—"
+	}
+	return studio.FormatMoney(*minor, currency)
+}
+
+func formatLength(mm *float64, units studio.Units) string {
+	if mm == nil {
+		return "—"
+	}
+	return studio.FormatLength(*mm, units)
 }
 
 // inputArgs gathers what the "input" partial needs.

@@ -33,6 +33,7 @@ type Limit struct {
 // Web serves the pages.
 type Web struct {
 	cfg      Config
+	api      *api.API
 	store    *store.Store
 	log      *slog.Logger
 	sessions *scs.SessionManager
@@ -40,7 +41,7 @@ type Web struct {
 }
 
 // New parses the templates and sets up the session manager.
-func New(cfg Config, st *store.Store) (*Web, error) {
+func New(cfg Config, st *store.Store, a *api.API) (*Web, error) {
 	if cfg.AccountLimit.Max == 0 {
 		cfg.AccountLimit = Limit{Max: 5, Window: 15 * time.Minute}
 	}
@@ -51,7 +52,7 @@ func New(cfg Config, st *store.Store) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{cfg: cfg, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
+	return &Web{cfg: cfg, api: a, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
 }
 
 // Routes is the web side's part of the route table.
@@ -71,6 +72,17 @@ func (w *Web) Routes() []api.Route {
 		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken)},
 		{Pattern: "GET /settings", Handler: w.page(w.settingsForm)},
 		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit)},
+		{Pattern: "GET /commissions", Handler: w.page(w.commissionsList)},
+		{Pattern: "GET /commissions/{id}", Handler: w.page(w.commissionShow)},
+		{Pattern: "POST /commissions/{id}/status", Handler: w.page(w.commissionMove)},
+		{Pattern: "POST /commissions/{id}/messages", Handler: w.page(w.commissionMessage)},
+		{Pattern: "GET /commissions/{id}/photos/{photo}/{size}", Handler: w.page(w.commissionPhoto)},
+		{Pattern: "GET /s/{slug}/commission", Handler: w.public(w.questionnaire)},
+		{Pattern: "POST /s/{slug}/commission", Handler: w.public(w.questionnaireSubmit), MaxBody: api.MaxInquiryBytes},
+		{Pattern: "GET /p/{token}", Handler: w.public(w.portal)},
+		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: api.MaxInquiryBytes},
+		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage)},
+		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto)},
 		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
 	}
 }

@@ -54,8 +54,57 @@
       .catch(function () { form.submit(); });
   });
 
-  // Upload progress: <form data-upload> with file inputs shows a bar per form
-  // and follows the server's redirect when done.
+  // Reference angles: <ul data-angles> of <input data-angle> and a
+  // <p data-missing> that says which needed views are not chosen yet.
+  function missingAngles(list) {
+    const chosen = {};
+    list.querySelectorAll("input[data-angle]").forEach(function (i) { if (i.files && i.files.length) chosen[i.dataset.angle] = true; });
+    const missing = [];
+    if (!chosen.front) missing.push("front");
+    if (!chosen.left_profile && !chosen.right_profile) missing.push("a profile");
+    if (!chosen.three_quarter) missing.push("three-quarter");
+    return missing;
+  }
+  document.querySelectorAll("[data-angles]").forEach(function (list) {
+    const out = list.parentElement.querySelector("[data-missing]");
+    if (!out) return;
+    function update() {
+      const m = missingAngles(list);
+      out.textContent = m.length ? "Still missing: " + m.join(", ") + "." : "All the needed views are chosen.";
+    }
+    list.addEventListener("change", update);
+    update();
+  });
+
+  // Per-photo progress: the files go in one request, in form order, so the
+  // bytes sent so far tell how far each photo is.
+  function fileList(form) {
+    const files = [];
+    form.querySelectorAll("input[type=file]").forEach(function (i) {
+      Array.from(i.files || []).forEach(function (f) { files.push(f); });
+    });
+    if (!files.length) return null;
+    const ul = document.createElement("ul");
+    ul.className = "file-progress";
+    let start = 0;
+    const rows = files.map(function (f) {
+      const li = document.createElement("li");
+      li.textContent = f.name + " ";
+      const bar = document.createElement("div");
+      bar.className = "progress";
+      bar.appendChild(document.createElement("span"));
+      li.appendChild(bar);
+      ul.appendChild(li);
+      const row = { start: start, size: f.size, bar: bar };
+      start += f.size;
+      return row;
+    });
+    form.appendChild(ul);
+    return { rows: rows, total: start };
+  }
+
+  // Upload progress: <form data-upload> with file inputs shows a bar per
+  // photo and follows the server's redirect when done.
   document.addEventListener("submit", function (e) {
     const form = e.target;
     if (!form.matches("form[data-upload]") || !window.XMLHttpRequest) return;
@@ -68,6 +117,7 @@
       bar.appendChild(document.createElement("span"));
       form.appendChild(bar);
     }
+    const files = fileList(form);
     const xhr = new XMLHttpRequest();
     xhr.open(form.method || "POST", form.action);
     xhr.upload.onprogress = function (ev) {
@@ -75,6 +125,13 @@
       const pct = Math.round((ev.loaded / ev.total) * 100);
       bar.firstChild.style.width = pct + "%";
       bar.setAttribute("aria-valuenow", String(pct));
+      if (!files) return;
+      // Text fields come first; count the photos' bytes from the end.
+      const sent = Math.max(0, ev.loaded - (ev.total - files.total));
+      files.rows.forEach(function (r) {
+        const done = Math.min(1, Math.max(0, (sent - r.start) / (r.size || 1)));
+        r.bar.firstChild.style.width = Math.round(done * 100) + "%";
+      });
     };
     xhr.onload = function () {
       if (xhr.responseURL && xhr.status < 400) { window.location = xhr.responseURL; return; }

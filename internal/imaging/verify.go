@@ -1,0 +1,82 @@
+package imaging
+
+import (
+	"bufio"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/webp"
+
+	"atelier/internal/studio"
+)
+
+// Verify checks that r holds one complete image of an accepted type within
+// limit pixels (≤ 0: studio.DefaultPixelLimit): it inspects the header,
+// refuses an image over the limit before decoding anything, then decodes
+// every pixel and throws them away, so that a truncated or corrupt file is
+// refused at upload rather than failing later in a background job. A JPEG
+// must also end with its EOI marker, which the decoder alone does not
+// insist on. r is read from its start.
+func Verify(r io.ReadSeeker, limit int64) (Info, error) {
+	info, err := inspectWithin(r, limit)
+	if err != nil {
+		return Info{}, err
+	}
+	if info.Format == JPEG {
+		if err := copyJPEG(r, io.Discard, nil); err != nil {
+			return Info{}, err
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return Info{}, err
+		}
+	}
+	if _, err := decode(r, info); err != nil {
+		return Info{}, err
+	}
+	return info, nil
+}
+
+// inspectWithin inspects r from its start, checks the pixel limit and
+// rewinds r for the decoder.
+func inspectWithin(r io.ReadSeeker, limit int64) (Info, error) {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return Info{}, err
+	}
+	info, err := Inspect(r)
+	if err != nil {
+		return Info{}, err
+	}
+	if err := CheckPixels(info, limit); err != nil {
+		return Info{}, err
+	}
+	_, err = r.Seek(0, io.SeekStart)
+	return info, err
+}
+
+// decode decodes the image whose header Inspect read as info. The
+// standard decoders are used rather than a registry, so that the format
+// Inspect decided is the one decoded, and no animation is decoded frame
+// by frame (APNG decodes as its first frame; animated WebP is refused).
+func decode(r io.Reader, info Info) (image.Image, error) {
+	w := &watched{r: r}
+	br := bufio.NewReaderSize(w, 64<<10)
+	var img image.Image
+	var err error
+	switch info.Format {
+	case JPEG:
+		img, err = jpeg.Decode(br)
+	case PNG:
+		img, err = png.Decode(br)
+	default:
+		img, err = webp.Decode(br)
+	}
+	if err != nil {
+		return nil, contentError(w, info.Format, err, "data")
+	}
+	if b := img.Bounds(); b.Dx() != info.Width || b.Dy() != info.Height {
+		return nil, studio.Errorf(studio.Invalid, "The %s image's data does not match the size its header claims.", name(info.Format))
+	}
+	return img, nil
+}

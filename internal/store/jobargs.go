@@ -1,0 +1,35 @@
+package store
+
+import "context"
+
+// The background jobs the store enqueues inside its own transactions. The
+// workers live in package jobs, which imports store; the argument types
+// live here so that the store can name them.
+
+// ThumbnailJob makes the metadata-free variants (1600, 400 and 160 px on
+// the long side) of an uploaded photo.
+type ThumbnailJob struct {
+	StudioID string `json:"studio_id"`
+	PhotoID  string `json:"photo_id"`
+}
+
+// Kind names the job for River.
+func (ThumbnailJob) Kind() string { return "thumbnails" }
+
+// SendMailJob sends one message of the outbox by SMTP.
+type SendMailJob struct {
+	OutboxID string `json:"outbox_id"`
+}
+
+// Kind names the job for River.
+func (SendMailJob) Kind() string { return "send_mail" }
+
+// enqueue adds a job in tx when this process runs background jobs. A
+// process without a job runner (the CLI) enqueues nothing; `atelier serve`
+// always has one.
+func (s *Store) enqueue(ctx context.Context, tx *Tx, args JobArgs) error {
+	if s.jobs == nil {
+		return nil
+	}
+	return s.insertJob(ctx, tx, args, JobOpts{})
+}

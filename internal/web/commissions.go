@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+type commissionsData struct {
+	List   []store.CommissionSummary
+	Filter store.CommissionFilter
+	// Statuses offers the filter's choices.
+	Statuses []studio.CommissionStatus
+	Link     string
+}
+
+func (w *Web) commissionsList(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	q := r.URL.Query()
+	f := store.CommissionFilter{Status: studio.CommissionStatus(q.Get("status")), Overdue: q.Get("overdue") != "", MissingReferences: q.Get("missing") != ""}
+	list, err := w.store.Commissions(r.Context(), p.Studio.ID, f)
+	if err != nil {
+		return err
+	}
+	w.render(rw, r, http.StatusOK, "commissions", pageData{Title: "Commissions", Principal: &p, Nav: "commissions",
+		Data: commissionsData{List: list, Filter: f, Statuses: studio.CommissionStatuses, Link: w.cfg.BaseURL + "/s/" + p.Studio.Slug + "/commission"}})
+	return nil
+}
+
+// commissionData is the detail page: the commission, its references by
+// angle, and the forms of the moves it allows.
+type commissionData struct {
+	store.CommissionDetail
+	ByAngle []angleGroup
+	Process []studio.Photo
+	Next    []studio.CommissionStatus
+	Form    map[string]string
+}
+
+type angleGroup struct {
+	Angle  studio.Angle
+	Label  string
+	Photos []studio.Photo
+}
+
+var angleLabels = map[studio.Angle]string{studio.Front: "Front", studio.LeftProfile: "Left profile", studio.RightProfile: "Right profile",
+	studio.ThreeQuarter: "Three-quarter", studio.Back: "Back", studio.OtherAngle: "Other"}
+
+func groupByAngle(photos []studio.Photo) []angleGroup {
+	var out []angleGroup
+	for _, a := range studio.Angles {
+		g := angleGroup{Angle: a, Label: angleLabels[a]}
+		for _, p := range photos {
+			if p.Kind == studio.ReferencePhoto && p.Angle == a {
+				g.Photos = append(g.Photos, p)
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func (w *Web) commissionShow(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.renderCommission(rw, r, p, d, http.StatusOK, "", nil, nil)
+	return nil
+}
+
+func (w *Web) renderCommission(rw http.ResponseWriter, r *http.Request, p studio.Principal, d store.CommissionDetail, status int, msg string, errs, form map[string]string) {
+	data := commissionData{CommissionDetail: d, ByAngle: groupByAngle(d.Photos), Next: studio.NextStatuses(d.Status), Form: form}
+	for _, ph := range d.Photos {
+		if ph.Kind == studio.ProcessPhoto {
+			data.Process = append(data.Process, ph)
+		}
+	}
+	w.render(rw, r, status, "commission", pageData{Title: d.Inquiry.SubjectName, Principal: &p, Nav: "commissions", Message: msg, Errors: errs, Data: data})
+}
+
+// commissionMove is the lifecycle's form: one button per allowed move, and
+// the fields a quote or a cancellation needs.
+func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	f := r.PostForm
+	m := studio.Move{To: studio.CommissionStatus(f.Get("status")), PromisedDate: strings.TrimSpace(f.Get("promised_date")),
+		Reason: f.Get("reason"), Tracking: f.Get("tracking")}
+	errs := studio.Fields{}
+	if m.To == studio.Quoted {
+		if err := p.CanManage(); err != nil {
+			return studio.Errorf(studio.Forbidden, "Only the studio's owner may quote a price.")
+		}
+		m.PriceCents = money(errs, "price_cents", f.Get("price"), p.Studio.Currency)
+		m.DepositCents = money(errs, "deposit_cents", f.Get("deposit"), p.Studio.Currency)
+	}
+	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if len(errs) == 0 {
+		d, err = w.store.MoveCommission(r.Context(), p.Studio.ID, d.ID, p.User.ID, m)
+	} else {
+		err = errs.Err()
+	}
+	if e, ok := err.(*studio.Error); ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
+		status := http.StatusUnprocessableEntity
+		if e.Code == studio.Conflict {
+			status = http.StatusConflict
+		}
+		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, formValues(f))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "The commission is now "+strings.ReplaceAll(string(d.Status), "_", " ")+".")
+	http.Redirect(rw, r, "/commissions/"+d.ID, http.StatusSeeOther)
+	return nil
+}
+
+// money parses an amount typed in major units, noting a bad one under field.
+func money(errs studio.Fields, field, typed, currency string) *int64 {
+	if strings.TrimSpace(typed) == "" {
+		return nil
+	}
+	v, ok := studio.ParseMoney(typed, currency)
+	if !ok {
+		errs.Add(field, "must be an amount in "+currency+" such as 450 or 450.00")
+		return nil
+	}
+	return &v
+}
+
+func formValues(f map[string][]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range f {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
+	}
+	return out
+}
+
+func (w *Web) commissionMessage(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	_, err := w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
+		Author: studio.ByStudio, UserID: p.User.ID, Body: r.PostForm.Get("body"), Email: w.api.MailEnabled})
+	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+		d, derr := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+		if derr != nil {
+			return derr
+		}
+		w.renderCommission(rw, r, p, d, http.StatusUnprocessableEntity, e.Message, e.Fields, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "Message sent.")
+	http.Redirect(rw, r, "/commissions/"+r.PathValue("id")+"#messages", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) commissionPhoto(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	for _, ph := range d.Photos {
+		if ph.ID == r.PathValue("photo") {
+			return w.api.ServePhoto(rw, r, p.Studio.ID, ph, r.PathValue("size"), true)
+		}
+	}
+	return studio.Errorf(studio.NotFound, "No such photo.")
+}

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+
+	"atelier/internal/api"
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// questionnaireData is the public commission form.
+type questionnaireData struct {
+	Studio studio.Studio
+	Values map[string]string
+	Angles []angleGroup
+}
+
+func (w *Web) questionnaire(rw http.ResponseWriter, r *http.Request) error {
+	st, err := w.store.StudioBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"height_unit": "mm", "target_height": "38"}
+	if st.Units == studio.Imperial {
+		values["height_unit"], values["target_height"] = "in", "1.5"
+	}
+	w.renderQuestionnaire(rw, r, st, http.StatusOK, values, "", nil)
+	return nil
+}
+
+func (w *Web) renderQuestionnaire(rw http.ResponseWriter, r *http.Request, st studio.Studio, status int, values map[string]string, msg string, errs map[string]string) {
+	w.render(rw, r, status, "questionnaire", pageData{Title: "Commission a portrait miniature · " + st.Name, Gallery: true,
+		Message: msg, Errors: errs, Data: questionnaireData{Studio: st, Values: values, Angles: groupByAngle(nil)}})
+}
+
+// questionnaireSubmit takes the form through the same path as the public
+// API, then sends the client to their portal.
+func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error {
+	st, err := w.store.StudioBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	taken, err := w.api.TakeInquiry(r, st, true)
+	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
+		if e.Code == studio.RateLimited {
+			rw.Header().Set("Retry-After", "3600")
+		}
+		msg := e.Message
+		if hasPhotoField(e.Fields) || e.Code != studio.TooLarge {
+			msg += " Photos you chose must be chosen again."
+		}
+		w.renderQuestionnaire(rw, r, st, api.StatusOf(e.Code), taken.Values, msg, e.Fields)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/p/"+taken.Portal+"?new=1", http.StatusSeeOther)
+	return nil
+}
+
+func hasPhotoField(fields map[string]string) bool {
+	for k := range fields {
+		if len(k) > 6 && k[:6] == "photo_" {
+			return true
+		}
+	}
+	return false
+}
+
+// portalData is the client's view of their commission.
+type portalData struct {
+	Studio    studio.Studio
+	Detail    store.CommissionDetail
+	Photos    []studio.Photo
+	Checklist []checklistItem
+	Steps     []step
+	Token     string
+	New       bool
+}
+
+type checklistItem struct {
+	Angle string
+	Label string
+	Done  bool
+}
+
+// step is one mark of the progress strip.
+type step struct {
+	Label   string
+	Done    bool
+	Current bool
+}
+
+var portalSteps = []studio.CommissionStatus{studio.Inquiry, studio.Quoted, studio.Accepted, studio.InProduction, studio.Ready, studio.Shipped}
+
+func progress(s studio.CommissionStatus) []step {
+	var out []step
+	reached := true
+	for _, p := range portalSteps {
+		label := map[studio.CommissionStatus]string{studio.Inquiry: "Inquiry", studio.Quoted: "Quote", studio.Accepted: "Accepted",
+			studio.InProduction: "In the making", studio.Ready: "Ready", studio.Shipped: "Shipped"}[p]
+		out = append(out, step{Label: label, Done: reached, Current: p == s})
+		if p == s {
+			reached = false
+		}
+	}
+	if s == studio.Closed {
+		for i := range out {
+			out[i].Done = true
+		}
+	}
+	return out
+}
+
+func (w *Web) portal(rw http.ResponseWriter, r *http.Request) error {
+	st, d, err := w.api.Portal(r)
+	if err != nil {
+		return err
+	}
+	w.renderPortal(rw, r, st, d, http.StatusOK, "", nil)
+	return nil
+}
+
+func (w *Web) renderPortal(rw http.ResponseWriter, r *http.Request, st studio.Studio, d store.CommissionDetail, status int, msg string, errs map[string]string) {
+	var list []checklistItem
+	for _, c := range api.Checklist(d.MissingAngles) {
+		list = append(list, checklistItem{Angle: c.Angle, Label: c.Label, Done: c.Done})
+	}
+	data := portalData{Studio: st, Detail: d, Photos: api.PortalPhotos(d), Checklist: list, Steps: progress(d.Status),
+		Token: r.PathValue("token"), New: r.URL.Query().Get("new") != ""}
+	// The portal's address is its secret: keep it out of referrers and caches.
+	rw.Header().Set("Cache-Control", "no-store")
+	w.render(rw, r, status, "portal", pageData{Title: d.Inquiry.SubjectName + " · " + st.Name, Gallery: true, Message: msg, Errors: errs, Data: data})
+}
+
+func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {
+	st, d, err := w.api.Portal(r)
+	if err != nil {
+		return err
+	}
+	_, err = w.api.AddClientPhotos(r, st, d)
+	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
+		w.renderPortal(rw, r, st, d, api.StatusOf(e.Code), e.Message, e.Fields)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "Thank you: your photos arrived.")
+	http.Redirect(rw, r, "/p/"+r.PathValue("token")+"#references", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
+	st, d, err := w.api.Portal(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: r.PostForm.Get("body")})
+	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+		w.renderPortal(rw, r, st, d, http.StatusUnprocessableEntity, e.Message, e.Fields)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "Your message was sent to "+st.Artist+".")
+	http.Redirect(rw, r, "/p/"+r.PathValue("token")+"#messages", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) portalPhoto(rw http.ResponseWriter, r *http.Request) error {
+	_, d, err := w.api.Portal(r)
+	if err != nil {
+		return err
+	}
+	for _, p := range api.PortalPhotos(d) {
+		if p.ID == r.PathValue("photo") {
+			return w.api.ServePhoto(rw, r, d.StudioID, p, r.PathValue("size"), false)
+		}
+	}
+	return studio.Errorf(studio.NotFound, "No such photo.")
+}
