@@ -65,7 +65,9 @@ var refusedKinds = []struct {
 	name  string
 }{
 	{func(h []byte) bool { return bytes.HasPrefix(h, []byte("GIF8")) }, "a GIF image"},
-	{func(h []byte) bool { return bytes.HasPrefix(h, []byte("BM")) }, "a BMP image"},
+	{func(h []byte) bool { // "BM", the file size, then four reserved zero bytes
+		return len(h) >= 10 && bytes.HasPrefix(h, []byte("BM")) && bytes.Equal(h[6:10], []byte{0, 0, 0, 0})
+	}, "a BMP image"},
 	{func(h []byte) bool {
 		return bytes.HasPrefix(h, []byte("II*\x00")) || bytes.HasPrefix(h, []byte("MM\x00*"))
 	}, "a TIFF image"},
@@ -93,7 +95,7 @@ func notAccepted(head []byte) error {
 			return studio.Errorf(studio.Invalid, "The file is %s; only JPEG, PNG and WebP images are accepted.", k.name)
 		}
 	}
-	return studio.Errorf(studio.Invalid, "The file is not a JPEG, PNG or WebP image (its content, not its name, decides).")
+	return studio.Errorf(studio.Invalid, "The file is not a JPEG, PNG or WebP image, whatever its name says.")
 }
 
 // Inspect reads the type and the size of the image in r from its header

@@ -125,8 +125,8 @@ func (w *thumbnailWorker) put(ctx context.Context, orig studio.File, vs []imagin
 	return recs, nil
 }
 
-// variantName names a variant after its original, for downloads:
-// "grandma.heic.jpg" would mislead, so the extension is replaced.
+// variantName names a variant after its original, for downloads, with the
+// extension of what it is: grandma.png gives grandma-400.jpg.
 func variantName(original string, size int) string {
 	stem := strings.TrimSuffix(original, path.Ext(original))
 	if stem == "" {

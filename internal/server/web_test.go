@@ -250,12 +250,19 @@ func TestWebTeam(t *testing.T) {
 		res, body = b.post("/team/tokens", url.Values{"email": {"someone@elsewhere.example"}}, nil)
 		want(t, res, body, 404)
 
-		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"EURO"}, "timezone": {"Nowhere/Land"}, "units": {"metric"}, "temperature": {"C"}}, nil)
+		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"EURO"}, "timezone": {"Nowhere/Land"}, "units": {"metric"}, "temperature": {"C"}, "megapixels": {"50"}}, nil)
 		want(t, res, body, 422, `id="currency-error"`, `id="timezone-error"`, `value="Ana Minis"`)
-		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"usd"}, "timezone": {"America/New_York"}, "units": {"metric"}, "temperature": {"C"}}, nil)
+		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"usd"}, "timezone": {"America/New_York"}, "units": {"metric"}, "temperature": {"C"},
+			"megapixels": {"50"}, "website_origins": {"shop.example.com"}}, nil)
+		want(t, res, body, 422, `id="website_origins-error"`)
+		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"usd"}, "timezone": {"America/New_York"}, "units": {"metric"}, "temperature": {"C"},
+			"megapixels": {"many"}, "website_origins": {""}}, nil)
+		want(t, res, body, 422, `id="megapixels-error"`)
+		res, body = b.post("/settings", url.Values{"name": {"Ana Minis"}, "artist": {"Ana P"}, "currency": {"usd"}, "timezone": {"America/New_York"}, "units": {"metric"}, "temperature": {"C"},
+			"megapixels": {"24"}, "website_origins": {"https://shop.example.com\r\nhttps://ana.example/"}}, nil)
 		want(t, res, body, 303, "/settings")
 		res, body = b.get("/settings")
-		want(t, res, body, 200, "Settings saved", `value="USD"`, `value="America/New_York"`)
+		want(t, res, body, 200, "Settings saved", `value="USD"`, `value="America/New_York"`, `value="24"`, "https://shop.example.com\nhttps://ana.example</textarea>")
 	})
 }
 

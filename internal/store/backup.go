@@ -45,6 +45,17 @@ func BackupTables() []BackupTable {
 		{Name: "photo_variants", Owner: "studio_id", OrderBy: "photo_id, size"},
 		{Name: "messages", Owner: "studio_id", OrderBy: "id"},
 		{Name: "outbox", Owner: "studio_id", OrderBy: "id"},
+		{Name: "clay_brands", Owner: "studio_id", OrderBy: "key"},
+		{Name: "checklist_items", Owner: "studio_id", OrderBy: "key"},
+		{Name: "pieces", Owner: "studio_id", OrderBy: "id"},
+		{Name: "piece_events", Owner: "studio_id", OrderBy: "id"},
+		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
+		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
+		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
+		{Name: "coats", Owner: "studio_id", OrderBy: "id"},
+		{Name: "timers", Owner: "studio_id", OrderBy: "id"},
+		{Name: "qc_attempts", Owner: "studio_id", OrderBy: "id"},
+		{Name: "work_sessions", Owner: "studio_id", OrderBy: "id"},
 	}
 }
 

@@ -296,6 +296,9 @@ func (s *Store) MoveCommission(ctx context.Context, studioID, id, userID string,
 		if err != nil {
 			return err
 		}
+		if err := checkPieceFor(ctx, tx, c); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE commissions SET status = $1, price_cents = $2, deposit_cents = $3, promised_date = $4,
 			reason = $5, tracking = $6, updated_at = $7 WHERE id = $8`,
 			c.Status, c.PriceCents, c.DepositCents, nullString(c.PromisedDate), c.Reason, c.Tracking, c.UpdatedAt, c.ID)
@@ -309,10 +312,49 @@ func (s *Store) MoveCommission(ctx context.Context, studioID, id, userID string,
 		if err := addEvent(ctx, tx, c, userID, note); err != nil {
 			return err
 		}
+		if err := movePieceWith(ctx, tx, c, userID); err != nil {
+			return err
+		}
 		d, err = commissionDetail(ctx, tx, "id = $1", id)
 		return err
 	})
 	return d, err
+}
+
+// checkPieceFor refuses to call a commission ready while its piece is not
+// collector-grade: the piece passing quality control makes it ready.
+func checkPieceFor(ctx context.Context, tx *Tx, c studio.Commission) error {
+	if c.Status != studio.Ready {
+		return nil
+	}
+	p, err := pieceWhere(ctx, tx, "commission_id = $1", c.ID)
+	if studio.ErrorCode(err) == studio.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Stage != studio.CollectorGrade && p.Stage != studio.Delivered {
+		return studio.Errorf(studio.Conflict, "The piece is at %s; the commission becomes ready when it passes quality control.", p.Stage.Label())
+	}
+	return nil
+}
+
+// movePieceWith keeps the piece in step: accepting a commission starts its
+// piece; shipping it delivers the piece.
+func movePieceWith(ctx context.Context, tx *Tx, c studio.Commission, userID string) error {
+	switch c.Status {
+	case studio.Accepted:
+		height := studio.DefaultTargetHeightMM
+		if c.Inquiry.TargetHeightMM != nil {
+			height = *c.Inquiry.TargetHeightMM
+		}
+		_, err := createPiece(ctx, tx, c.StudioID, userID, studio.NewPieceFields{Subject: c.Inquiry.SubjectName, CommissionID: c.ID, TargetHeightMM: height})
+		return err
+	case studio.Shipped:
+		return deliverCommissionPiece(ctx, tx, c.ID, userID)
+	}
+	return nil
 }
 
 // AddReferencePhotos attaches more reference photos to a commission, as a

@@ -30,6 +30,8 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string]string
+	// Data carries facts a client can act on, such as when to try again.
+	Data map[string]any
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }

@@ -1,6 +1,8 @@
 package studio
 
 import (
+	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -44,6 +46,10 @@ type Studio struct {
 	PixelLimit int64
 	// WebsiteOrigins may post inquiries to the public API from a browser.
 	WebsiteOrigins []string
+	// GritProgression is the studio's sanding order, strictly ascending.
+	GritProgression []int
+	// CoatDryMinutes is how long each finish dries.
+	CoatDryMinutes map[CoatKind]int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -65,7 +71,7 @@ func NewStudio(slug, name, artist string) Studio {
 	return Studio{
 		Slug: strings.TrimSpace(slug), Name: strings.TrimSpace(name), Artist: strings.TrimSpace(artist),
 		Currency: "EUR", Timezone: "UTC", Units: Metric, TemperatureUnit: Celsius,
-		PixelLimit: DefaultPixelLimit,
+		PixelLimit: DefaultPixelLimit, GritProgression: slices.Clone(DefaultGrits), CoatDryMinutes: maps.Clone(DefaultDryMinutes),
 	}
 }
 
@@ -92,6 +98,19 @@ func (s Studio) Validate() error {
 	if s.PixelLimit < 1_000_000 || s.PixelLimit > 200_000_000 {
 		f.Add("pixel_limit", "must be between 1 and 200 megapixels")
 	}
+	if why := GritsProblem(s.GritProgression); why != "" {
+		f.Add("grit_progression", why)
+	}
+	for _, k := range CoatKinds {
+		if m, ok := s.CoatDryMinutes[k]; !ok || m < 0 || m > MaxDryMinutes {
+			f.Add("coat_dry_minutes", fmt.Sprintf("%s must be from 0 minutes to 7 days (%d minutes)", k, MaxDryMinutes))
+		}
+	}
+	for k := range s.CoatDryMinutes {
+		if !slices.Contains(CoatKinds, k) {
+			f.Add("coat_dry_minutes", fmt.Sprintf("%q is not a finish (matte_polyurethane, gloss_polyurethane, epoxy)", k))
+		}
+	}
 	for _, o := range s.WebsiteOrigins {
 		if why := OriginProblem(o); why != "" {
 			f.Add("website_origins", o+" "+why)
@@ -111,6 +130,9 @@ type StudioUpdate struct {
 	TemperatureUnit *TemperatureUnit
 	PixelLimit      *int64
 	WebsiteOrigins  *[]string
+	GritProgression *[]int
+	// CoatDryMinutes changes the finishes it names and keeps the others.
+	CoatDryMinutes map[CoatKind]int
 }
 
 // Apply returns s with the update applied and validated.
@@ -123,6 +145,14 @@ func (u StudioUpdate) Apply(s Studio) (Studio, error) {
 	set(&s.TemperatureUnit, u.TemperatureUnit, func(v TemperatureUnit) TemperatureUnit { return v })
 	set(&s.PixelLimit, u.PixelLimit, func(v int64) int64 { return v })
 	set(&s.WebsiteOrigins, u.WebsiteOrigins, cleanOrigins)
+	set(&s.GritProgression, u.GritProgression, func(v []int) []int { return v })
+	if u.CoatDryMinutes != nil {
+		s.CoatDryMinutes = maps.Clone(s.CoatDryMinutes)
+		if s.CoatDryMinutes == nil {
+			s.CoatDryMinutes = map[CoatKind]int{}
+		}
+		maps.Copy(s.CoatDryMinutes, u.CoatDryMinutes)
+	}
 	return s, s.Validate()
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"atelier/internal/store"
@@ -10,7 +11,9 @@ import (
 
 type settingsForm struct {
 	Name, Artist, Currency, Timezone, Units, Temperature string
-	Timezones                                            []string
+	// Origins is one website origin per line; Megapixels the photo limit.
+	Origins, Megapixels string
+	Timezones           []string
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -39,7 +42,8 @@ func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	}
 	s := p.Studio
 	form := settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
-		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones}
+		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones,
+		Origins: strings.Join(s.WebsiteOrigins, "\n"), Megapixels: strconv.FormatInt(s.PixelLimit/1_000_000, 10)}
 	w.render(rw, r, http.StatusOK, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings", Form: form})
 	return nil
 }
@@ -53,10 +57,20 @@ func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.P
 	}
 	f := r.PostForm
 	form := settingsForm{Name: f.Get("name"), Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))),
-		Timezone: strings.TrimSpace(f.Get("timezone")), Units: f.Get("units"), Temperature: f.Get("temperature"), Timezones: commonTimezones}
+		Timezone: strings.TrimSpace(f.Get("timezone")), Units: f.Get("units"), Temperature: f.Get("temperature"), Timezones: commonTimezones,
+		Origins: f.Get("website_origins"), Megapixels: strings.TrimSpace(f.Get("megapixels"))}
 	units, temp := studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
-	_, err := w.store.UpdateStudio(r.Context(), p.Studio.ID, studio.StudioUpdate{Name: &form.Name, Artist: &form.Artist,
-		Currency: &form.Currency, Timezone: &form.Timezone, Units: &units, TemperatureUnit: &temp})
+	origins := strings.Fields(form.Origins)
+	upd := studio.StudioUpdate{Name: &form.Name, Artist: &form.Artist, Currency: &form.Currency, Timezone: &form.Timezone,
+		Units: &units, TemperatureUnit: &temp, WebsiteOrigins: &origins}
+	var err error
+	if mp, perr := strconv.ParseInt(form.Megapixels, 10, 64); perr == nil {
+		limit := mp * 1_000_000
+		upd.PixelLimit = &limit
+		_, err = w.store.UpdateStudio(r.Context(), p.Studio.ID, upd)
+	} else {
+		err = studio.FieldError("pixel_limit", "must be a whole number of megapixels")
+	}
 	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
 		w.render(rw, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
 			Form: form, Message: e.Message, Errors: e.Fields})

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"atelier/internal/store"
 	"atelier/internal/studio"
@@ -34,6 +35,23 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	if _, err := s.MoveCommission(ctx, studioID, c.ID, "", studio.Move{To: studio.Quoted, PriceCents: &price, DepositCents: &deposit, PromisedDate: "2099-01-01"}); err != nil {
 		tb.Fatal(err)
 	}
+	d, err = s.MoveCommission(ctx, studioID, c.ID, "", studio.Move{To: studio.Accepted})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	piece, err := s.PieceOfCommission(ctx, studioID, c.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	WalkPiece(tb, s, studioID, piece.ID)
+	no, yes := false, true
+	checks := map[string]*bool{"proportions": &yes, "no_seams": &yes, "even_paint": &yes, "eyes": &no, "coating": &yes, "no_cracks": &yes}
+	if _, err := s.RecordQC(ctx, studioID, piece.ID, "", checks, "left eye drifts"); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
+		tb.Fatal(err)
+	}
 	for _, m := range []store.NewMessage{
 		{StudioID: studioID, CommissionID: c.ID, Author: studio.ByClient, Body: "Can she hold a rolling pin?"},
 		{StudioID: studioID, CommissionID: c.ID, Author: studio.ByStudio, Body: "Your quote is ready.", Email: true},
@@ -42,4 +60,53 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 			tb.Fatal(err)
 		}
 	}
+}
+
+// WalkPiece takes a piece from its stage through the whole pipeline to
+// quality control through the store's own methods, as an artist would:
+// every required item ticked, the grits in order, a palette, two coats
+// logged afterwards, the measured size. It returns the piece at QC.
+func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string) store.PieceDetail {
+	tb.Helper()
+	ctx := context.Background()
+	must := func(d store.PieceDetail, err error) store.PieceDetail {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return d
+	}
+	d := must(s.Piece(ctx, studioID, pieceID))
+	thick, h, w, dep := 9.0, 41.0, 22.0, 19.0
+	premo := []string{"premo"}
+	must(s.UpdatePiece(ctx, studioID, pieceID, studio.PieceUpdate{ClayBrands: &premo, MaxThicknessMM: &thick}))
+	st, err := s.Studio(ctx, studioID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for d.Stage != studio.QC {
+		for _, c := range d.Checklist {
+			if c.Stage == d.Stage && c.Required && !c.Done {
+				d = must(s.SetCheck(ctx, studioID, pieceID, c.Key, "", true))
+			}
+		}
+		switch d.Stage {
+		case studio.Sanding:
+			for _, g := range st.GritProgression {
+				d = must(s.LogGrit(ctx, studioID, pieceID, "", g, nil))
+			}
+		case studio.ColourPlan:
+			d = must(s.SetPalette(ctx, studioID, pieceID, []studio.Colour{{Name: "skin", Hex: "#E8B99A", Role: "base"},
+				{Name: "shadow", Hex: "#8A5A44", Role: "shadow"}, {Name: "light", Hex: "#FFF1E6", Role: "highlight"}}, ""))
+		case studio.Finish:
+			first, second := time.Now().Add(-3*time.Hour), time.Now().Add(-2*time.Hour)
+			d = must(s.LogCoat(ctx, studioID, pieceID, "", studio.MattePolyurethane, false, &first))
+			d = must(s.LogCoat(ctx, studioID, pieceID, "", studio.MattePolyurethane, true, &second))
+		case studio.Mount:
+			must(s.UpdatePiece(ctx, studioID, pieceID, studio.PieceUpdate{HeightMM: &h, WidthMM: &w, DepthMM: &dep}))
+		}
+		d = must(s.AddWork(ctx, studioID, pieceID, "", "", 25))
+		d = must(s.AdvancePiece(ctx, studioID, pieceID, ""))
+	}
+	return d
 }

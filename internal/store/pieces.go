@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"atelier/internal/auth"
+	"atelier/internal/studio"
+)
+
+// DefaultClays are the presets every studio starts with; the baking issue
+// adds their temperatures and times.
+var DefaultClays = []struct{ Key, Name string }{
+	{"fimo-soft", "FIMO soft"}, {"fimo-professional", "FIMO professional"}, {"premo", "Sculpey Premo!"}, {"sculpey-iii", "Sculpey III"},
+}
+
+// seedPipeline gives a studio the guide's checklists and clay presets. It
+// adds only what is missing, so it is safe to run again.
+func seedPipeline(ctx context.Context, tx *Tx, studioID string) error {
+	for _, c := range DefaultClays {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO clay_brands (studio_id, key, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, studioID, c.Key, c.Name); err != nil {
+			return err
+		}
+	}
+	for i, it := range studio.DefaultChecklist {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO checklist_items (studio_id, key, stage, label, required, position) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			studioID, it.Key, it.Stage, it.Label, it.Required, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func clayKeys(ctx context.Context, tx *Tx, studioID string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT key FROM clay_brands WHERE studio_id = $1 ORDER BY key`, studioID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+const pieceColumns = `id, studio_id, commission_id, edition_id, subject, clay_brands, target_height_mm, max_thickness_mm,
+	height_mm, width_mm, depth_mm, stage, pass, created_at, updated_at`
+
+func scanPiece(row interface{ Scan(...any) error }) (studio.Piece, error) {
+	var p studio.Piece
+	var commission, edition sql.NullString
+	var brands string
+	var thick, h, w, d sql.NullFloat64
+	err := row.Scan(&p.ID, &p.StudioID, &commission, &edition, &p.Subject, &brands, &p.TargetHeightMM, &thick, &h, &w, &d,
+		&p.Stage, &p.Pass, &p.CreatedAt, &p.UpdatedAt)
+	p.CommissionID, p.EditionID = commission.String, edition.String
+	if brands != "" {
+		p.ClayBrands = strings.Split(brands, ",")
+	}
+	p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM = nullFloat(thick), nullFloat(h), nullFloat(w), nullFloat(d)
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return p, err
+}
+
+func nullFloat(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Float64
+}
+
+func pieceWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.Piece, error) {
+	p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceColumns+` FROM pieces WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("piece")
+	}
+	return p, err
+}
+
+// CreatePiece starts a piece at the concept stage.
+func (s *Store) CreatePiece(ctx context.Context, studioID, userID string, n studio.NewPieceFields) (d PieceDetail, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		p, err := createPiece(ctx, tx, studioID, userID, n)
+		if err != nil {
+			return err
+		}
+		d, err = pieceDetail(ctx, tx, p)
+		return err
+	})
+	return d, err
+}
+
+func createPiece(ctx context.Context, tx *Tx, studioID, userID string, n studio.NewPieceFields) (studio.Piece, error) {
+	if err := seedPipeline(ctx, tx, studioID); err != nil {
+		return studio.Piece{}, err
+	}
+	known, err := clayKeys(ctx, tx, studioID)
+	if err != nil {
+		return studio.Piece{}, err
+	}
+	if err := n.Validate(known); err != nil {
+		return studio.Piece{}, err
+	}
+	if n.CommissionID != "" {
+		if _, err := commissionDetail(ctx, tx, "studio_id = $1 AND id = $2", studioID, n.CommissionID); err != nil {
+			return studio.Piece{}, studio.FieldError("commission_id", "is not a commission of this studio")
+		}
+	}
+	p := studio.Piece{ID: auth.NewID(), StudioID: studioID, CommissionID: n.CommissionID, EditionID: n.EditionID, Subject: n.Subject,
+		ClayBrands: n.ClayBrands, TargetHeightMM: n.TargetHeightMM, MaxThicknessMM: n.MaxThicknessMM, Stage: studio.Concept, Pass: 1,
+		CreatedAt: tx.now, UpdatedAt: tx.now}
+	_, err = tx.ExecContext(ctx, `INSERT INTO pieces (`+pieceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		p.ID, p.StudioID, nullString(p.CommissionID), nullString(p.EditionID), p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM,
+		p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.Stage, p.Pass, p.CreatedAt, p.UpdatedAt)
+	if isUniqueViolation(err) {
+		return p, &studio.Error{Code: studio.Conflict, Message: "This commission already has its piece.", Fields: map[string]string{"commission_id": "already has a piece"}}
+	}
+	if err != nil {
+		return p, err
+	}
+	return p, pieceEvent(ctx, tx, p, "created", "", userID, "")
+}
+
+func pieceEvent(ctx context.Context, tx *Tx, p studio.Piece, kind string, from studio.Stage, userID, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO piece_events (id, studio_id, piece_id, kind, from_stage, to_stage, reason, user_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, auth.NewID(), p.StudioID, p.ID, kind, nullString(string(from)), p.Stage, reason, nullString(userID), tx.now)
+	return err
+}
+
+// Piece loads a piece of the studio with its history, logs and timers.
+func (s *Store) Piece(ctx context.Context, studioID, id string) (d PieceDetail, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
+		if err != nil {
+			return err
+		}
+		d, err = pieceDetail(ctx, tx, p)
+		return err
+	})
+	return d, err
+}
+
+// UpdatePiece changes a piece's editable fields.
+func (s *Store) UpdatePiece(ctx context.Context, studioID, id string, upd studio.PieceUpdate) (d PieceDetail, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
+		if err != nil {
+			return err
+		}
+		known, err := clayKeys(ctx, tx, studioID)
+		if err != nil {
+			return err
+		}
+		if p, err = upd.Apply(p, known); err != nil {
+			return err
+		}
+		p.UpdatedAt = tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE pieces SET subject = $1, clay_brands = $2, target_height_mm = $3, max_thickness_mm = $4,
+			height_mm = $5, width_mm = $6, depth_mm = $7, updated_at = $8 WHERE id = $9`,
+			p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM, p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.UpdatedAt, p.ID)
+		if err != nil {
+			return err
+		}
+		d, err = pieceDetail(ctx, tx, p)
+		return err
+	})
+	return d, err
+}
+
+// moveTo changes the piece's stage, starting a fresh pass, and records why.
+func moveTo(ctx context.Context, tx *Tx, p studio.Piece, to studio.Stage, kind, userID, reason string) (studio.Piece, error) {
+	from := p.Stage
+	p.Stage, p.Pass, p.UpdatedAt = to, p.Pass+1, tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE pieces SET stage = $1, pass = $2, updated_at = $3 WHERE id = $4`, p.Stage, p.Pass, p.UpdatedAt, p.ID); err != nil {
+		return p, err
+	}
+	if err := pieceEvent(ctx, tx, p, kind, from, userID, reason); err != nil {
+		return p, err
+	}
+	return p, syncCommission(ctx, tx, p, from, userID)
+}
+
+// syncCommission keeps a commission in step with its piece: work begun
+// puts it in production, a collector-grade piece makes it ready.
+func syncCommission(ctx context.Context, tx *Tx, p studio.Piece, from studio.Stage, userID string) error {
+	if p.CommissionID == "" {
+		return nil
+	}
+	d, err := commissionDetail(ctx, tx, "id = $1", p.CommissionID)
+	if err != nil {
+		return err
+	}
+	var to studio.CommissionStatus
+	switch {
+	case from == studio.Concept && d.Status == studio.Accepted:
+		to = studio.InProduction
+	case p.Stage == studio.CollectorGrade && d.Status == studio.InProduction:
+		to = studio.Ready
+	default:
+		return nil
+	}
+	return setCommissionStatus(ctx, tx, d.Commission, to, userID, "the piece reached "+p.Stage.Label())
+}
+
+func setCommissionStatus(ctx context.Context, tx *Tx, c studio.Commission, to studio.CommissionStatus, userID, note string) error {
+	c.Status, c.UpdatedAt = to, tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE commissions SET status = $1, updated_at = $2 WHERE id = $3`, c.Status, c.UpdatedAt, c.ID); err != nil {
+		return err
+	}
+	return addEvent(ctx, tx, c, userID, note)
+}
+
+// AdvancePiece moves a piece to the next stage when the current one is
+// done: its required checklist and its own rules. Otherwise it is refused
+// with everything that is still open.
+func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (d PieceDetail, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
+		if err != nil {
+			return err
+		}
+		st, err := studioWhere(ctx, tx, "id = $1", studioID)
+		if err != nil {
+			return err
+		}
+		if d, err = pieceDetail(ctx, tx, p); err != nil {
+			return err
+		}
+		open := studio.OpenToLeave(d.stageState(st, tx.now))
+		if p.Stage == studio.CollectorGrade && p.CommissionID != "" {
+			open = append(open, "Delivery: a commissioned piece is delivered when its commission is marked shipped")
+		}
+		if len(open) > 0 {
+			return &studio.Error{Code: studio.Invalid, Message: p.Stage.Label() + " is not finished: " + strings.Join(open, "; ") + ".",
+				Fields: map[string]string{"stage": "has open items"}, Data: map[string]any{"open": open}}
+		}
+		kind := "advanced"
+		if p.Stage.Next() == studio.Delivered {
+			kind = "delivered"
+		}
+		if p, err = moveTo(ctx, tx, p, p.Stage.Next(), kind, userID, ""); err != nil {
+			return err
+		}
+		d, err = pieceDetail(ctx, tx, p)
+		return err
+	})
+	return d, err
+}
+
+// ReturnPiece sends a piece back to an earlier stage, with the reason.
+func (s *Store) ReturnPiece(ctx context.Context, studioID, id, userID string, to studio.Stage, reason string) (d PieceDetail, err error) {
+	if !to.Valid() {
+		return d, studio.FieldError("to", "must be one of the stages: concept, armature, sculpt, texture, first_bake, sanding, colour_plan, paint, finish, mount, qc")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return d, studio.FieldError("reason", "is required: say what needs redoing")
+	}
+	err = s.write(ctx, func(tx *Tx) error {
+		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
+		if err != nil {
+			return err
+		}
+		if to.Index() >= p.Stage.Index() {
+			return &studio.Error{Code: studio.Conflict, Message: "A piece can only go back: " + to.Label() + " is not before " + p.Stage.Label() + ".",
+				Fields: map[string]string{"to": "must be a stage before " + string(p.Stage)}}
+		}
+		if p.Stage == studio.Delivered {
+			return studio.Errorf(studio.Conflict, "The piece is delivered; it cannot go back into the studio's pipeline.")
+		}
+		if p, err = moveTo(ctx, tx, p, to, "returned", userID, strings.TrimSpace(reason)); err != nil {
+			return err
+		}
+		d, err = pieceDetail(ctx, tx, p)
+		return err
+	})
+	return d, err
+}
+
+// deliverCommissionPiece marks a commission's piece delivered when the
+// commission ships.
+func deliverCommissionPiece(ctx context.Context, tx *Tx, commissionID, userID string) error {
+	p, err := pieceWhere(ctx, tx, "commission_id = $1", commissionID)
+	if studio.ErrorCode(err) == studio.NotFound || p.Stage == studio.Delivered {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = moveTo(ctx, tx, p, studio.Delivered, "delivered", userID, "the commission was shipped")
+	return err
+}
+
+// PieceOfCommission finds the piece a commission made.
+func (s *Store) PieceOfCommission(ctx context.Context, studioID, commissionID string) (p studio.Piece, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		p, err = pieceWhere(ctx, tx, "studio_id = $1 AND commission_id = $2", studioID, commissionID)
+		return err
+	})
+	return p, err
+}
