@@ -44,17 +44,6 @@ func (e statusError) Unwrap() error { return e.err }
 // WithStatus answers err with an HTTP status other than its code's.
 func WithStatus(err *studio.Error, status int) error { return statusError{err, status} }
 
-type errorBody struct {
-	Error errorJSON `json:"error"`
-}
-
-type errorJSON struct {
-	Code      studio.Code       `json:"code"`
-	Message   string            `json:"message"`
-	Fields    map[string]string `json:"fields,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-}
-
 // Error writes err as the API's error JSON. Anything that is not a
 // *studio.Error is logged with its details and answered as a bare 500.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
@@ -73,5 +62,15 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if se, ok := errors.AsType[statusError](err); ok {
 		status = se.status
 	}
-	writeJSON(w, status, errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, RequestID: requestid.From(r.Context())}})
+	body := map[string]any{"code": e.Code, "message": e.Message, "request_id": requestid.From(r.Context())}
+	if len(e.Fields) > 0 {
+		body["fields"] = e.Fields
+	}
+	out := map[string]any{"error": body}
+	// Facts a client acts on (ready_at, open items) also stand at the top
+	// level, beside the error, where a script looks for them.
+	for k, v := range e.Data {
+		body[k], out[k] = v, v
+	}
+	writeJSON(w, status, out)
 }

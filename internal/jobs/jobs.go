@@ -122,6 +122,7 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	river.AddWorker(workers, newSweepWorker(st, cfg))
 	river.AddWorker(workers, newMailWorker(st, cfg))
 	river.AddWorker(workers, newThumbnailWorker(st, cfg))
+	river.AddWorker(workers, newTimerWorker(st, cfg))
 	if cfg.register != nil {
 		cfg.register(workers)
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -183,6 +185,9 @@ func (s *Store) FireTimer(ctx context.Context, id string) (t Timer, err error) {
 			return err
 		}
 		t, err = scanTimer(tx.QueryRowContext(ctx, `SELECT id, piece_id, kind, label, due_at, fired_at FROM timers WHERE id = $1`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("timer")
+		}
 		return err
 	})
 	return t, err

@@ -50,8 +50,15 @@ func clayKeys(ctx context.Context, tx *Tx, studioID string) ([]string, error) {
 	return keys, rows.Err()
 }
 
-const pieceColumns = `id, studio_id, commission_id, edition_id, subject, clay_brands, target_height_mm, max_thickness_mm,
-	height_mm, width_mm, depth_mm, stage, pass, created_at, updated_at`
+var pieceColumnList = []string{"id", "studio_id", "commission_id", "edition_id", "subject", "clay_brands", "target_height_mm",
+	"max_thickness_mm", "height_mm", "width_mm", "depth_mm", "stage", "pass", "created_at", "updated_at"}
+
+var pieceColumns = strings.Join(pieceColumnList, ", ")
+
+// pieceColumnsOf names the piece columns of a joined table alias.
+func pieceColumnsOf(alias string) string {
+	return alias + "." + strings.Join(pieceColumnList, ", "+alias+".")
+}
 
 func scanPiece(row interface{ Scan(...any) error }) (studio.Piece, error) {
 	var p studio.Piece
