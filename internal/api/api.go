@@ -71,6 +71,9 @@ func (a *API) Routes() []Route {
 		{Pattern: "POST /api/v1/pieces/{id}/coats", Handler: a.authed(a.piecesCoats)},
 		{Pattern: "POST /api/v1/pieces/{id}/qc", Handler: a.authed(a.piecesQC)},
 		{Pattern: "POST /api/v1/pieces/{id}/work", Handler: a.authed(a.piecesWork)},
+		{Pattern: "POST /api/v1/pieces/{id}/photos", Handler: a.authed(a.piecesPhotosAdd), MaxBody: MaxInquiryBytes},
+		{Pattern: "GET /api/v1/pieces/{id}/photos/{photo}/{size}", Handler: a.authed(a.piecePhotoShow)},
+		{Pattern: "PATCH /api/v1/photos/{id}", Handler: a.authed(a.photosUpdate)},
 		{Pattern: "GET /api/v1/board", Handler: a.authed(a.board)},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}

@@ -52,7 +52,7 @@ func (a *API) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken T
 	if form {
 		allowed = formFields
 	}
-	in, err := a.readIntake(r, allowed, st.PixelLimit)
+	in, err := a.readIntake(r, allowed, photoFields, st.PixelLimit)
 	taken.Values = in.fields
 	if err != nil {
 		return taken, err

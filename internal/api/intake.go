@@ -69,7 +69,7 @@ func (in *intake) spools() []*files.Spooled {
 // to disk while hashed, checked as an image within the pixel limit before
 // it is decoded, then decoded in full. allowed says which text fields the
 // endpoint takes. On error nothing stays on disk.
-func (a *API) readIntake(r *http.Request, allowed []string, pixelLimit int64) (in *intake, err error) {
+func (a *API) readIntake(r *http.Request, allowed []string, photos map[string]studio.Angle, pixelLimit int64) (in *intake, err error) {
 	in = &intake{fields: map[string]string{}}
 	defer func() {
 		if err != nil {
@@ -88,16 +88,16 @@ func (a *API) readIntake(r *http.Request, allowed []string, pixelLimit int64) (i
 		if err != nil {
 			return in, bodyError(err)
 		}
-		if err := a.readPart(in, part, allowed, pixelLimit); err != nil {
+		if err := a.readPart(in, part, allowed, photos, pixelLimit); err != nil {
 			return in, err
 		}
 	}
 }
 
-func (a *API) readPart(in *intake, part *multipart.Part, allowed []string, pixelLimit int64) error {
+func (a *API) readPart(in *intake, part *multipart.Part, allowed []string, photos map[string]studio.Angle, pixelLimit int64) error {
 	defer part.Close()
 	name := part.FormName()
-	angle, isPhoto := photoFields[name]
+	angle, isPhoto := photos[name]
 	if !isPhoto {
 		if !containsString(allowed, name) {
 			return studio.FieldError(name, "is not a field this endpoint accepts")

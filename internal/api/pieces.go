@@ -31,6 +31,7 @@ type pieceJSON struct {
 	QC             []qcJSON       `json:"qc"`
 	WorkMinutes    map[string]int `json:"work_minutes"`
 	WorkRunning    *time.Time     `json:"work_running_since"`
+	Photos         []photoJSON    `json:"photos"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 }
@@ -128,6 +129,10 @@ func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 	}
 	for _, q := range d.QC {
 		out.QC = append(out.QC, qcJSON{Checks: q.Checks, Passed: q.Passed, ReturnTo: string(q.ReturnTo), Notes: q.Notes, At: q.At})
+	}
+	out.Photos = []photoJSON{}
+	for _, ph := range d.Photos {
+		out.Photos = append(out.Photos, photoView(ph, photoURLs("/api/v1/pieces/"+d.ID, ph, true)))
 	}
 	for stage, m := range d.WorkMinutes {
 		out.WorkMinutes[string(stage)] = m

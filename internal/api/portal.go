@@ -117,7 +117,7 @@ func (a *API) portalPhotosAdd(w http.ResponseWriter, r *http.Request) error {
 // AddClientPhotos reads photo fields from a multipart body and attaches
 // them to the commission as references.
 func (a *API) AddClientPhotos(r *http.Request, st studio.Studio, d store.CommissionDetail) (store.CommissionDetail, error) {
-	in, err := a.readIntake(r, nil, st.PixelLimit)
+	in, err := a.readIntake(r, nil, photoFields, st.PixelLimit)
 	if err != nil {
 		return d, err
 	}

@@ -255,3 +255,52 @@ func TestPieceRulesAndSettings(t *testing.T) {
 		f.mustCall(t, "GET", "/api/v1/board", "ben", "", 200)
 	})
 }
+
+// Process photos per stage; the shared ones reach the client's portal.
+func TestProcessPhotos(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		res, out := f.inquiry(t, "ana", inquiryFields())
+		if res.StatusCode != 201 {
+			t.Fatalf("inquiry %v", out)
+		}
+		cid, token := out["id"].(string), strings.TrimPrefix(out["portal_url"].(string), "http://localhost:8080/p/")
+		f.mustCall(t, "POST", "/api/v1/commissions/"+cid+"/status", "owner", `{"status":"quoted","price_cents":100,"deposit_cents":0,"promised_date":"2099-01-01"}`, 200)
+		f.mustCall(t, "POST", "/api/v1/commissions/"+cid+"/status", "owner", `{"status":"accepted"}`, 200)
+		piece, _ := s.PieceOfCommission(context.Background(), f.ana.ID, cid)
+
+		upload := func(fields map[string]string, parts ...part) (int, map[string]any) {
+			ct, body := multipartBody(t, fields, parts...)
+			res, out := f.send(t, "POST", "/api/v1/pieces/"+piece.ID+"/photos", "assistant", ct, body)
+			return res.StatusCode, out
+		}
+		if status, out := upload(map[string]string{"shared": "true", "caption": "The armature"}, part{"photo", "a.jpg", testJPEG(t, 50, 50)}); status != 201 || len(out["photos"].([]any)) != 1 {
+			t.Fatalf("upload %d %v", status, out)
+		}
+		if status, _ := upload(map[string]string{"shared": "false"}, part{"photo", "b.jpg", testJPEG(t, 60, 50)}); status != 201 {
+			t.Fatal("private upload")
+		}
+		if status, _ := upload(map[string]string{"stage": "paint"}, part{"photo", "c.jpg", testJPEG(t, 50, 60)}); status != 422 {
+			t.Fatal("a photo of a stage ahead of the piece")
+		}
+		if status, _ := upload(nil, part{"photo", "d.jpg", []byte("not an image")}); status != 422 {
+			t.Fatal("a text file as a photo")
+		}
+		if status, _ := upload(map[string]string{"shared": "maybe"}, part{"photo", "e.jpg", testJPEG(t, 50, 50)}); status != 422 {
+			t.Fatal("shared=maybe")
+		}
+		_, portal := f.call(t, "GET", "/api/v1/portal/"+token, "", "")
+		if n := len(portal["photos"].([]any)); n != 1 {
+			t.Fatalf("the portal shows %d process photos, want the shared one", n)
+		}
+		p := f.mustCall(t, "GET", "/api/v1/pieces/"+piece.ID, "assistant", "", 200)
+		private := p["photos"].([]any)[1].(map[string]any)["id"].(string)
+		f.mustCall(t, "PATCH", "/api/v1/photos/"+private, "assistant", `{"shared":true}`, 200)
+		_, portal = f.call(t, "GET", "/api/v1/portal/"+token, "", "")
+		if n := len(portal["photos"].([]any)); n != 2 {
+			t.Fatalf("after sharing, the portal shows %d photos", n)
+		}
+		f.mustCall(t, "PATCH", "/api/v1/photos/"+private, "ben", `{"shared":false}`, 404)
+		f.mustCall(t, "GET", "/api/v1/pieces/"+piece.ID+"/photos/"+private+"/original", "assistant", "", 200)
+	})
+}

@@ -103,7 +103,7 @@ func (s *Store) CreateInquiry(ctx context.Context, studioID string, in studio.In
 			return err
 		}
 		for _, p := range photos {
-			if _, err := s.insertPhoto(ctx, tx, c, studio.ReferencePhoto, p, studio.ByClient); err != nil {
+			if _, err := s.insertPhoto(ctx, tx, referenceOf(c, studio.ByClient), p); err != nil {
 				return err
 			}
 		}
@@ -129,26 +129,27 @@ func addEvent(ctx context.Context, tx *Tx, c studio.Commission, userID, note str
 }
 
 // insertPhoto records the file and the photo and asks for its variants.
-func (s *Store) insertPhoto(ctx context.Context, tx *Tx, c studio.Commission, kind string, p NewPhoto, by string) (studio.Photo, error) {
-	if kind == studio.ReferencePhoto && !p.Angle.Valid() {
+func (s *Store) insertPhoto(ctx context.Context, tx *Tx, ph studio.Photo, p NewPhoto) (studio.Photo, error) {
+	if ph.Kind == studio.ReferencePhoto && !p.Angle.Valid() {
 		return studio.Photo{}, studio.FieldError("angle", "must be one of front, left_profile, right_profile, three_quarter, back, other")
 	}
-	f, err := createFile(ctx, tx, studio.File{StudioID: c.StudioID, SHA256: p.SHA256, Size: p.Size, ContentType: p.ContentType, Name: p.Name})
+	f, err := createFile(ctx, tx, studio.File{StudioID: ph.StudioID, SHA256: p.SHA256, Size: p.Size, ContentType: p.ContentType, Name: p.Name})
 	if err != nil {
 		return studio.Photo{}, err
 	}
-	ph := studio.Photo{ID: auth.NewID(), StudioID: c.StudioID, CommissionID: c.ID, Kind: kind, Angle: p.Angle, FileID: f.ID,
-		Width: p.Width, Height: p.Height, UploadedBy: by, CreatedAt: tx.now}
-	var angle any
-	if p.Angle != "" {
-		angle = string(p.Angle)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO photos (id, studio_id, commission_id, kind, angle, file_id, width, height, uploaded_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ph.ID, ph.StudioID, ph.CommissionID, ph.Kind, angle, ph.FileID, ph.Width, ph.Height, by, ph.CreatedAt)
+	ph.ID, ph.Angle, ph.FileID, ph.Width, ph.Height, ph.CreatedAt = auth.NewID(), p.Angle, f.ID, p.Width, p.Height, tx.now
+	_, err = tx.ExecContext(ctx, `INSERT INTO photos (id, studio_id, commission_id, piece_id, kind, angle, stage, file_id, width, height, shared, caption, uploaded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, ph.ID, ph.StudioID, nullString(ph.CommissionID), nullString(ph.PieceID),
+		ph.Kind, nullString(string(ph.Angle)), nullString(ph.Stage), ph.FileID, ph.Width, ph.Height, ph.Shared, ph.Caption, ph.UploadedBy, ph.CreatedAt)
 	if err != nil {
 		return ph, err
 	}
 	return ph, s.enqueue(ctx, tx, ThumbnailJob{StudioID: ph.StudioID, PhotoID: ph.ID})
+}
+
+// referenceOf is a client's reference photo of a commission.
+func referenceOf(c studio.Commission, by string) studio.Photo {
+	return studio.Photo{StudioID: c.StudioID, CommissionID: c.ID, Kind: studio.ReferencePhoto, UploadedBy: by}
 }
 
 // Commission loads a commission of the studio with its photos, history and
@@ -241,10 +242,15 @@ func commissionPhotos(ctx context.Context, tx *Tx, studioID string, ids []string
 		return nil, nil
 	}
 	marks, args := inList(2, ids)
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.studio_id, p.commission_id, p.kind, p.angle, p.stage, p.file_id, p.width, p.height,
+	return photosWhere(ctx, tx, `p.studio_id = $1 AND p.commission_id IN (`+marks+`)`, append([]any{studioID}, args...)...)
+}
+
+// photosWhere loads photos with their variants.
+func photosWhere(ctx context.Context, tx *Tx, where string, args ...any) ([]studio.Photo, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.studio_id, p.commission_id, p.piece_id, p.kind, p.angle, p.stage, p.file_id, p.width, p.height,
 		p.shared, p.caption, p.uploaded_by, p.created_at, v.size, v.file_id
 		FROM photos p LEFT JOIN photo_variants v ON v.photo_id = p.id
-		WHERE p.studio_id = $1 AND p.commission_id IN (`+marks+`) ORDER BY p.created_at, p.id`, append([]any{studioID}, args...)...)
+		WHERE `+where+` ORDER BY p.created_at, p.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -252,12 +258,13 @@ func commissionPhotos(ctx context.Context, tx *Tx, studioID string, ids []string
 	var out []studio.Photo
 	for rows.Next() {
 		var p studio.Photo
-		var angle, stage, variant sql.NullString
+		var commission, piece, angle, stage, variant sql.NullString
 		var size sql.NullInt64
-		if err := rows.Scan(&p.ID, &p.StudioID, &p.CommissionID, &p.Kind, &angle, &stage, &p.FileID, &p.Width, &p.Height,
+		if err := rows.Scan(&p.ID, &p.StudioID, &commission, &piece, &p.Kind, &angle, &stage, &p.FileID, &p.Width, &p.Height,
 			&p.Shared, &p.Caption, &p.UploadedBy, &p.CreatedAt, &size, &variant); err != nil {
 			return nil, err
 		}
+		p.CommissionID, p.PieceID = commission.String, piece.String
 		if n := len(out); n > 0 && out[n-1].ID == p.ID {
 			out[n-1].Variants[int(size.Int64)] = variant.String
 			continue
@@ -368,7 +375,7 @@ func (s *Store) AddReferencePhotos(ctx context.Context, studioID, id string, pho
 			return studio.Errorf(studio.Conflict, "This commission is %s; it takes no more photos.", d.Status)
 		}
 		for _, p := range photos {
-			if _, err := s.insertPhoto(ctx, tx, d.Commission, studio.ReferencePhoto, p, by); err != nil {
+			if _, err := s.insertPhoto(ctx, tx, referenceOf(d.Commission, by), p); err != nil {
 				return err
 			}
 		}

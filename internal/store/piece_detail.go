@@ -24,6 +24,8 @@ type PieceDetail struct {
 	// WorkMinutes is the logged work time per stage; Running a started timer.
 	WorkMinutes map[studio.Stage]int
 	Running     *time.Time
+	// Photos are the process photos, stage by stage.
+	Photos []studio.Photo
 }
 
 // PieceEvent is a stage change.
@@ -104,7 +106,7 @@ func (d PieceDetail) passCoats() []studio.Coat {
 
 func pieceDetail(ctx context.Context, tx *Tx, p studio.Piece) (PieceDetail, error) {
 	d := PieceDetail{Piece: p}
-	for _, load := range []func(context.Context, *Tx, *PieceDetail) error{loadHistory, loadChecklist, loadSanding, loadCoats, loadPalette, loadTimers, loadQC, loadWork} {
+	for _, load := range []func(context.Context, *Tx, *PieceDetail) error{loadHistory, loadChecklist, loadSanding, loadCoats, loadPalette, loadTimers, loadQC, loadWork, loadPhotos} {
 		if err := load(ctx, tx, &d); err != nil {
 			return d, err
 		}

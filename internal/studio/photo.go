@@ -27,6 +27,7 @@ type Photo struct {
 	ID           string
 	StudioID     string
 	CommissionID string
+	PieceID      string
 	Kind         string
 	Angle        Angle
 	Stage        string
