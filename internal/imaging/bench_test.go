@@ -10,6 +10,7 @@ import (
 
 	"atelier/internal/imaging"
 	"atelier/internal/imaging/imagingtest"
+	"atelier/internal/studio"
 )
 
 // phonePhoto is a 12-megapixel JPEG as a phone writes it: 4000×3000,
@@ -53,7 +54,7 @@ func BenchmarkUploadCheck12MP(b *testing.B) {
 func BenchmarkVariants12MP(b *testing.B) {
 	data := phonePhoto()
 	benchPeak(b, func() error {
-		_, err := imaging.Variants(bytes.NewReader(data), 0, imaging.VariantSizes())
+		_, err := imaging.Variants(bytes.NewReader(data), 0, studio.VariantSizes)
 		return err
 	})
 }
@@ -68,7 +69,7 @@ func BenchmarkLibraryPipeline12MP(b *testing.B) {
 		if err != nil {
 			return err
 		}
-		for _, size := range imaging.VariantSizes() {
+		for _, size := range studio.VariantSizes {
 			var buf bytes.Buffer
 			if err := kimaging.Encode(&buf, kimaging.Fit(img, size, size, kimaging.Lanczos), kimaging.JPEG, kimaging.JPEGQuality(85)); err != nil {
 				return err

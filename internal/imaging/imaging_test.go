@@ -178,7 +178,7 @@ func TestHugeHeaderIsRefusedBeforeDecoding(t *testing.T) {
 	huge := imagingtest.HugePNG(20000, 20000)
 	for name, check := range map[string]func() error{
 		"Verify":   func() error { _, err := imaging.Verify(bytes.NewReader(huge), 0); return err },
-		"Variants": func() error { _, err := imaging.Variants(bytes.NewReader(huge), 0, imaging.VariantSizes()); return err },
+		"Variants": func() error { _, err := imaging.Variants(bytes.NewReader(huge), 0, studio.VariantSizes); return err },
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()

@@ -23,7 +23,6 @@ const (
 )
 
 // VariantSizes lists the sizes every photo is shown in.
-func VariantSizes() []int { return []int{SizeLarge, SizeMedium, SizeSmall} }
 
 // variantQuality is the JPEG quality of the variants: no visible loss at
 // the sizes they are shown, a fraction of the original's bytes.

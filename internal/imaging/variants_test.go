@@ -9,11 +9,12 @@ import (
 
 	"atelier/internal/imaging"
 	"atelier/internal/imaging/imagingtest"
+	"atelier/internal/studio"
 )
 
 func variants(t *testing.T, data []byte) []imaging.Variant {
 	t.Helper()
-	vs, err := imaging.Variants(bytes.NewReader(data), 0, imaging.VariantSizes())
+	vs, err := imaging.Variants(bytes.NewReader(data), 0, studio.VariantSizes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestVariantSizes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			vs := variants(t, imagingtest.JPEG(t, imagingtest.Photo(tt.w, tt.h), 90))
 			for i, v := range vs {
-				if v.Size != imaging.VariantSizes()[i] || [2]int{v.Width, v.Height} != tt.want[i] {
+				if v.Size != studio.VariantSizes[i] || [2]int{v.Width, v.Height} != tt.want[i] {
 					t.Errorf("variant %d: %d×%d, want %v", v.Size, v.Width, v.Height, tt.want[i])
 				}
 				decodeVariant(t, v)
@@ -166,7 +167,7 @@ func TestVariantsRefuseBadInput(t *testing.T) {
 		"gif":              gifBytes(t),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := imaging.Variants(bytes.NewReader(data), 0, imaging.VariantSizes())
+			_, err := imaging.Variants(bytes.NewReader(data), 0, studio.VariantSizes)
 			wantInvalid(t, err, "")
 		})
 	}

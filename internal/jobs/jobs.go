@@ -126,12 +126,17 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	if cfg.register != nil {
 		cfg.register(workers)
 	}
+	// Without LISTEN/NOTIFY (the database/sql driver) River polls for
+	// jobs inserted by other transactions; a quarter second keeps a fresh
+	// thumbnail or a fired timer from waiting a whole second.
+	poll := 250 * time.Millisecond
 	return &river.Config{
-		Logger:          cfg.Log,
-		Queues:          map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
-		Workers:         workers,
-		PeriodicJobs:    []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery)},
-		SoftStopTimeout: softStopTimeout,
+		FetchPollInterval: poll,
+		Logger:            cfg.Log,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
+		Workers:           workers,
+		PeriodicJobs:      []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery)},
+		SoftStopTimeout:   softStopTimeout,
 	}
 }
 

@@ -93,7 +93,7 @@ func (w *thumbnailWorker) draw(ctx context.Context, src store.PhotoSource) ([]im
 	if err != nil {
 		return nil, err
 	}
-	return imaging.Variants(bytes.NewReader(data), src.PixelLimit, imaging.VariantSizes())
+	return imaging.Variants(bytes.NewReader(data), src.PixelLimit, studio.VariantSizes)
 }
 
 // read reads the original whole. Its size is known from its row (and was
