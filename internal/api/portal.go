@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -203,20 +202,7 @@ func (a *API) ServePhoto(w http.ResponseWriter, r *http.Request, studioID string
 	if err != nil {
 		return err
 	}
-	rc, err := a.Files.Open(r.Context(), f.SHA256)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	w.Header().Set("Cache-Control", "private, max-age=86400")
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	_, err = io.Copy(w, rc)
-	if err != nil {
-		a.Log.WarnContext(r.Context(), "photo download interrupted", "err", err)
-	}
-	return nil
+	return a.serveBlob(w, r, f, "private, max-age=86400", "")
 }
 
 func containsInt(list []int, n int) bool {

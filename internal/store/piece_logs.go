@@ -76,6 +76,17 @@ func (s *Store) SetCheck(ctx context.Context, studioID, id, key, userID string, 
 	})
 }
 
+// studioAndDetail loads the piece's studio (for its settings) and the
+// piece's logs, which the stage rules read.
+func studioAndDetail(ctx context.Context, tx *Tx, p studio.Piece) (studio.Studio, PieceDetail, error) {
+	st, err := studioWhere(ctx, tx, "id = $1", p.StudioID)
+	if err != nil {
+		return st, PieceDetail{}, err
+	}
+	d, err := pieceDetail(ctx, tx, p)
+	return st, d, err
+}
+
 // when is an optional time of an entry logged afterwards: never in the future.
 func when(at *time.Time, now time.Time, field string) (time.Time, error) {
 	if at == nil {
@@ -95,11 +106,7 @@ func (s *Store) LogGrit(ctx context.Context, studioID, id, userID string, grit i
 		if err != nil {
 			return err
 		}
-		st, err := studioWhere(ctx, tx, "id = $1", studioID)
-		if err != nil {
-			return err
-		}
-		d, err := pieceDetail(ctx, tx, p)
+		st, d, err := studioAndDetail(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -139,11 +146,7 @@ func (s *Store) LogCoat(ctx context.Context, studioID, id, userID string, kind s
 		if err != nil {
 			return err
 		}
-		st, err := studioWhere(ctx, tx, "id = $1", studioID)
-		if err != nil {
-			return err
-		}
-		d, err := pieceDetail(ctx, tx, p)
+		st, d, err := studioAndDetail(ctx, tx, p)
 		if err != nil {
 			return err
 		}

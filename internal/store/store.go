@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,16 +91,7 @@ func (s *Store) openSQLite(dir string) error {
 	if strings.ContainsAny(abs, "?#") {
 		return fmt.Errorf("store: the data directory path may not contain ? or #")
 	}
-	open := func(txlock string) (*sql.DB, error) {
-		q := url.Values{}
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", txlock)
-		q.Set("_time_format", "sqlite")
-		return sql.Open("sqlite", "file:"+filepath.ToSlash(abs)+"?"+q.Encode())
-	}
+	open := func(txlock string) (*sql.DB, error) { return sql.Open("sqlite", sqliteDSN(abs, txlock)) }
 	s.dialect = SQLite
 	if s.writer, err = open("immediate"); err != nil {
 		return err

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strings"
 
+	"atelier/internal/api"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -65,7 +65,7 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnprocessableEntity, "", errs)
 	}
 	account := "login:account:" + studio.NormalizeEmail(form.Email)
-	ip := "login:ip:" + clientIP(r)
+	ip := "login:ip:" + api.ClientIP(r)
 	wait, err := w.store.Throttled(r.Context(),
 		store.Limit{Key: account, Max: w.cfg.AccountLimit.Max, Window: w.cfg.AccountLimit.Window},
 		store.Limit{Key: ip, Max: w.cfg.IPLimit.Max, Window: w.cfg.IPLimit.Window})
@@ -112,14 +112,4 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(rw, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// clientIP is the address the request came from. Behind a proxy this is the
-// proxy's; trusting X-Forwarded-For needs configuration, which comes later.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
