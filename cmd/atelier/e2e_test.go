@@ -342,3 +342,257 @@ func photoJPEG(t *testing.T, w, h int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// A piece from concept to collector-grade through the web pages, on a
+// phone: the empty board, a refused advance updated in place, the tick
+// boxes, every stage's own form, one failed quality control on the way
+// back to Paint, and the board at desk size at the end.
+func TestBrowserPipeline(t *testing.T) {
+	exe := chromium(t)
+	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	base, logs := startServer(t)
+	code := setupCode(t, logs)
+	ctx := newBrowserContext(t, exe)
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return s
+	}
+	eval := func(js string) bool {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		return err == nil && ok
+	}
+	// mark sets a flag on the page that a page load clears.
+	mark := func(name string) {
+		t.Helper()
+		if !eval("window." + name + " = true") {
+			t.Fatalf("could not mark the page with %s", name)
+		}
+	}
+	// waitFor polls a condition that may span a page load.
+	waitFor := func(what, js string) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if eval(js) {
+				return
+			}
+		}
+		t.Fatalf("waiting for %s (%s)\nserver log:\n%s", what, js, logs)
+	}
+	// submit clicks a button that posts a plain form and waits for the
+	// page the server sends back.
+	submit := func(what, sel string) {
+		t.Helper()
+		mark("atelierOld")
+		do(what, chromedp.Click(chromedp.CSS(sel)))
+		waitFor(what, `typeof window.atelierOld === "undefined" && document.readyState === "complete" && !!document.querySelector("main")`)
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(shots, "pipeline-"+name+".png"), png, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	stage := func() string { t.Helper(); return text("#stage h2") }
+	// tickAll ticks every open box of the stage; each tick is swapped in place.
+	tickAll := func() {
+		t.Helper()
+		ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('button.tick[aria-pressed="false"]')).map(b => b.id)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mark("atelierSame")
+		for _, id := range ids {
+			do("tick "+id, chromedp.Click(chromedp.ID(id)))
+			waitFor("the tick of "+id, `document.getElementById("`+id+`").getAttribute("aria-pressed") === "true"`)
+		}
+		if !eval(`window.atelierSame === true`) {
+			t.Fatal("ticking reloaded the page instead of updating it in place")
+		}
+	}
+	advance := func(to string) {
+		t.Helper()
+		submit("advance to "+to, "#advance")
+		if got := stage(); got != to {
+			t.Fatalf("after advancing the stage is %q, want %q; %s", got, to, text("main"))
+		}
+	}
+	utc := func(d time.Duration) string { return time.Now().UTC().Add(d).Format("2006-01-02T15:04") }
+	logCoats := func() {
+		t.Helper()
+		do("the first coat, logged afterwards", chromedp.SetValue(chromedp.ID("applied_at"), utc(-3*time.Hour)))
+		submit("log coat 1", "#log-coat")
+		if f := text(".flash"); !strings.Contains(f, "Coat 1 logged") {
+			t.Fatalf("flash %q", f)
+		}
+		do("the second coat", chromedp.Click(chromedp.CSS(`input[name=sanded_2000_before]`)), chromedp.SetValue(chromedp.ID("applied_at"), utc(-2*time.Hour)))
+		submit("log coat 2", "#log-coat")
+	}
+
+	do("set up", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/setup"), chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SetValue(chromedp.ID("code"), code), chromedp.SetValue(chromedp.ID("name"), "Ana's Miniatures"),
+		chromedp.SetValue(chromedp.ID("slug"), "ana"), chromedp.SetValue(chromedp.ID("artist"), "Ana Petrova"),
+		chromedp.SetValue(chromedp.ID("owner_name"), "Ana"), chromedp.SetValue(chromedp.ID("email"), "ana@example.com"),
+		chromedp.SetValue(chromedp.ID("password"), "a long password"), chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.cards`)))
+
+	// The empty board says how to start, and starts a piece.
+	do("open the board", chromedp.Click(chromedp.CSS(`.bar nav a[href="/board"]`)), chromedp.WaitVisible(chromedp.CSS(`p.empty`)))
+	if empty := text("p.empty"); !strings.Contains(empty, "No pieces in the making yet") {
+		t.Fatalf("empty board %q", empty)
+	}
+	fitsTheScreen(t, ctx)
+	shot("1-empty-board")
+	do("name the piece", chromedp.SetValue(chromedp.ID("subject"), "Grandma Rose <3"), chromedp.SetValue(chromedp.ID("target_height"), "38"))
+	submit("start the piece", `.new-piece button[type=submit]`)
+	if h1 := text("main h1"); h1 != "Grandma Rose <3" || stage() != "Concept" {
+		t.Fatalf("new piece page %q at %q", h1, stage())
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	id := loc[strings.LastIndex(loc, "/")+1:]
+	fitsTheScreen(t, ctx)
+	shot("2-piece-concept")
+
+	// A tap on the card's advance with the checklist open: refused, in place.
+	do("back to the board", chromedp.Click(chromedp.CSS(`a[href="/board"]`)), chromedp.WaitVisible(chromedp.ID("piece-"+id)))
+	mark("atelierSame")
+	do("advance from the board", chromedp.Click(chromedp.ID("advance-"+id)))
+	waitFor("the open items on the card", `!!document.querySelector("#piece-`+id+` .open-items")`)
+	if !eval(`window.atelierSame === true`) {
+		t.Fatal("the board reloaded instead of updating the card in place")
+	}
+	if open := text("#piece-" + id + " .open-items"); !strings.Contains(open, "Silhouette sketched") {
+		t.Fatalf("open items %q", open)
+	}
+	fitsTheScreen(t, ctx)
+	shot("3-board-refused")
+
+	// Tick the concept's boxes on the piece's page, then one tap on the board moves the card.
+	do("open the piece", chromedp.Click(chromedp.CSS(`#piece-`+id+` a.subject`)), chromedp.WaitVisible(chromedp.CSS(`button.tick`)))
+	tickAll()
+	if eval(`!!document.querySelector("#stage .open-items")`) {
+		t.Fatalf("open items after ticking all: %s", text("#stage .open-items"))
+	}
+	fitsTheScreen(t, ctx)
+	shot("4-concept-ticked")
+	do("back to the board", chromedp.Click(chromedp.CSS(`a[href="/board"]`)), chromedp.WaitVisible(chromedp.ID("piece-"+id)))
+	mark("atelierSame")
+	do("advance from the board", chromedp.Click(chromedp.ID("advance-"+id)))
+	waitFor("the card in the armature column", `!!document.querySelector("#col-armature #piece-`+id+`")`)
+	if !eval(`window.atelierSame === true`) || eval(`!!document.querySelector("#col-concept #piece-`+id+`")`) {
+		t.Fatal("the card did not move in place")
+	}
+	waitFor("the toast", `!!document.querySelector(".toast")`)
+	shot("5-board-advanced")
+
+	// Every stage on the piece's page.
+	do("open the piece", chromedp.Navigate(base+"/pieces/"+id), chromedp.WaitVisible(chromedp.CSS(`#stage`)))
+	failedOnce := false
+	for step := 0; stage() != "Collector-grade"; step++ {
+		if step > 30 {
+			t.Fatalf("the piece is stuck at %s", stage())
+		}
+		tickAll()
+		switch s := stage(); s {
+		case "Texture":
+			do("clays and thickness", chromedp.Click(chromedp.CSS(`input[name=clay_brands][value=premo]`)), chromedp.SetValue(chromedp.ID("max_thickness"), "9"))
+			submit("save the details", "#save-details")
+		case "Sanding":
+			for eval(`!!document.getElementById("log-grit")`) {
+				submit("log a grit", "#log-grit")
+			}
+			if f := text(".flash"); !strings.Contains(f, "2000 grit logged: the sanding is complete") {
+				t.Fatalf("sanding flash %q", f)
+			}
+			fitsTheScreen(t, ctx)
+			shot("6-sanding-done")
+		case "Colour plan":
+			do("the palette",
+				chromedp.SetValue(chromedp.ID("name_0"), "skin"), chromedp.SetValue(chromedp.ID("hex_0"), "#e8b99a"), chromedp.SetValue(chromedp.ID("role_0"), "base"),
+				chromedp.SetValue(chromedp.ID("name_1"), "shadow"), chromedp.SetValue(chromedp.ID("hex_1"), "#8a5a44"), chromedp.SetValue(chromedp.ID("role_1"), "shadow"),
+				chromedp.SetValue(chromedp.ID("name_2"), "light"), chromedp.SetValue(chromedp.ID("hex_2"), "#fff1e6"), chromedp.SetValue(chromedp.ID("role_2"), "highlight"))
+			submit("save the palette", "#save-palette")
+			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("ul.swatches rect").length`)); n != 3 {
+				t.Fatalf("%d swatches", n)
+			}
+			fitsTheScreen(t, ctx)
+			shot("7-colour-plan")
+		case "Finish":
+			logCoats()
+			fitsTheScreen(t, ctx)
+			shot("8-finish")
+		case "Mount":
+			do("the measured size", chromedp.SetValue(chromedp.ID("height"), "41"), chromedp.SetValue(chromedp.ID("width"), "22"), chromedp.SetValue(chromedp.ID("depth"), "19"))
+			submit("save the size", "#save-details")
+		case "Quality control":
+			for _, c := range []string{"proportions", "no_seams", "even_paint", "eyes", "coating", "no_cracks"} {
+				if c == "eyes" && !failedOnce {
+					continue // the left eye drifts
+				}
+				do("pass "+c, chromedp.Click(chromedp.ID("qc-"+c)))
+			}
+			if !failedOnce {
+				do("a note", chromedp.SetValue(chromedp.ID("notes"), "the left eye drifts"))
+				fitsTheScreen(t, ctx)
+				shot("9-qc-form")
+			}
+			submit("record quality control", "#record-qc")
+			if !failedOnce {
+				failedOnce = true
+				if got := stage(); got != "Paint" || !strings.Contains(text(".flash"), "Quality control failed (eyes are centred and clear): back to Paint.") {
+					t.Fatalf("after a failed QC: %q, %q", got, text(".flash"))
+				}
+				fitsTheScreen(t, ctx)
+				shot("10-qc-failed")
+			}
+			continue
+		}
+		if s := stage(); s != "Quality control" && s != "Collector-grade" {
+			next := map[string]string{"Concept": "Armature", "Armature": "Sculpt", "Sculpt": "Texture", "Texture": "First bake", "First bake": "Sanding",
+				"Sanding": "Colour plan", "Colour plan": "Paint", "Paint": "Finish", "Finish": "Mount", "Mount": "Quality control"}[s]
+			advance(next)
+		}
+	}
+	if !failedOnce {
+		t.Fatal("quality control never failed")
+	}
+	if f := text(".flash"); !strings.Contains(f, "Quality control passed: Grandma Rose <3 is collector-grade.") {
+		t.Fatalf("flash %q", f)
+	}
+	if h := text("#history"); !strings.Contains(h, "Back to Paint after quality control") {
+		t.Fatalf("history %q", h)
+	}
+	fitsTheScreen(t, ctx)
+	shot("11-collector-grade")
+
+	do("the board", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(`#col-collector_grade #piece-`+id)))
+	fitsTheScreen(t, ctx)
+	shot("12-board-phone")
+	// At the desk: a second piece, and the board dense with both.
+	do("the board at the desk", chromedp.EmulateViewport(1280, 800), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("piece-"+id)),
+		chromedp.Click(chromedp.CSS(`.new-piece summary`)), chromedp.WaitVisible(chromedp.ID("subject")),
+		chromedp.SetValue(chromedp.ID("subject"), "Uncle Tom with his dog"), chromedp.SetValue(chromedp.ID("target_height"), "45"))
+	submit("start the second piece", `.new-piece button[type=submit]`)
+	fitsTheScreen(t, ctx)
+	shot("13-piece-desktop")
+	do("the board again", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(`#col-concept .piece-card`)))
+	fitsTheScreen(t, ctx)
+	shot("14-board-desktop")
+	t.Logf("screenshots in %s", shots)
+}

@@ -106,15 +106,11 @@ func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 	for _, c := range d.Checklist {
 		out.Checklist = append(out.Checklist, checkJSON{Stage: string(c.Stage), Key: c.Key, Label: c.Label, Required: c.Required, Done: c.Done})
 	}
-	var pass []int
 	for _, g := range d.Sanding {
 		out.Sanding = append(out.Sanding, sandingJSON{Grit: g.Grit, Pass: g.Pass, At: g.At})
-		if g.Pass == d.Pass {
-			pass = append(pass, g.Grit)
-		}
 	}
 	if d.Stage == studio.Sanding {
-		if due, done := studio.NextGrit(st.GritProgression, pass); !done {
+		if due, done := studio.NextGrit(st.GritProgression, d.PassGrits()); !done {
 			out.DueGrit = &due
 		}
 	}

@@ -76,25 +76,31 @@ type QCAttempt struct {
 	At       time.Time
 }
 
-// stageState gathers what the current stage has done, for its rules.
-func (d PieceDetail) stageState(st studio.Studio, now time.Time) studio.StageState {
-	s := studio.StageState{Piece: d.Piece, Progression: st.GritProgression, Palette: d.Palette, PaletteReason: d.PaletteReason, Now: now}
+// StageState gathers what the current stage has done, for its rules.
+func (d PieceDetail) StageState(st studio.Studio, now time.Time) studio.StageState {
+	s := studio.StageState{Piece: d.Piece, Progression: st.GritProgression, Palette: d.Palette, PaletteReason: d.PaletteReason,
+		Grits: d.PassGrits(), Coats: d.PassCoats(), Now: now}
 	for _, c := range d.Checklist {
 		if c.Stage == d.Stage && c.Required && !c.Done {
 			s.Open = append(s.Open, c.ChecklistItem)
 		}
 	}
-	for _, g := range d.Sanding {
-		if g.Pass == d.Pass {
-			s.Grits = append(s.Grits, g.Grit)
-		}
-	}
-	s.Coats = d.passCoats()
 	return s
 }
 
-// passCoats are the coats of the current pass.
-func (d PieceDetail) passCoats() []studio.Coat {
+// PassGrits are the grits logged in the current pass.
+func (d PieceDetail) PassGrits() []int {
+	var out []int
+	for _, g := range d.Sanding {
+		if g.Pass == d.Pass {
+			out = append(out, g.Grit)
+		}
+	}
+	return out
+}
+
+// PassCoats are the coats of the current pass.
+func (d PieceDetail) PassCoats() []studio.Coat {
 	var out []studio.Coat
 	for _, c := range d.Coats {
 		if c.Pass == d.Pass {

@@ -110,7 +110,7 @@ func (s *Store) LogGrit(ctx context.Context, studioID, id, userID string, grit i
 		if err != nil {
 			return err
 		}
-		if err := studio.CheckGrit(st.GritProgression, d.stageState(st, tx.now).Grits, grit); err != nil {
+		if err := studio.CheckGrit(st.GritProgression, d.StageState(st, tx.now).Grits, grit); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO sanding_log (id, studio_id, piece_id, pass, grit, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -150,7 +150,7 @@ func (s *Store) LogCoat(ctx context.Context, studioID, id, userID string, kind s
 		if err != nil {
 			return err
 		}
-		prev := d.passCoats()
+		prev := d.PassCoats()
 		c, err := studio.NewCoat(prev, kind, sanded, t, tx.now, st.CoatDryMinutes)
 		if err != nil {
 			return err

@@ -240,7 +240,7 @@ func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (
 		if d, err = pieceDetail(ctx, tx, p); err != nil {
 			return err
 		}
-		open := studio.OpenToLeave(d.stageState(st, tx.now))
+		open := studio.OpenToLeave(d.StageState(st, tx.now))
 		if p.Stage == studio.CollectorGrade && p.CommissionID != "" {
 			open = append(open, "Delivery: a commissioned piece is delivered when its commission is marked shipped")
 		}

@@ -24,6 +24,9 @@
   // Notifications: the browser's when allowed, a toast on the page always.
   function notify(text) {
     if ("Notification" in window && Notification.permission === "granted") new Notification(text);
+    toast(text);
+  }
+  function toast(text) {
     const t = document.createElement("div");
     t.className = "toast";
     t.setAttribute("role", "status");
@@ -37,21 +40,37 @@
   });
 
   // In-place updates: <form data-inplace="#card-42"> posts with fetch and
-  // swaps the element the server answers for the target, by id.
+  // swaps the element the server answers for the target, by id; a list
+  // such as "#checks, #leave" swaps each. The answer's flash message
+  // becomes a toast, and focus stays on the control of the same id. An
+  // answer without the targets is shown as a page.
   document.addEventListener("submit", function (e) {
     const form = e.target;
     if (!form.matches("form[data-inplace]")) return;
     e.preventDefault();
-    const target = document.querySelector(form.dataset.inplace);
-    fetch(form.action, { method: form.method || "POST", body: new FormData(form), headers: { "X-Fragment": "1" } })
-      .then(function (res) { return res.text().then(function (html) { return { ok: res.ok, html: html }; }); })
+    if (form.dataset.busy) return; // a double tap must not post twice
+    form.dataset.busy = "1";
+    const targets = Array.from(document.querySelectorAll(form.dataset.inplace));
+    const focused = document.activeElement && document.activeElement.id;
+    fetch(form.action, { method: form.method || "POST", body: new URLSearchParams(new FormData(form, e.submitter)), headers: { "X-Fragment": "1" } })
+      .then(function (res) { return res.text().then(function (html) { return { res: res, html: html }; }); })
       .then(function (r) {
+        delete form.dataset.busy;
         const box = document.createElement("div");
         box.innerHTML = r.html;
-        const fresh = target && box.querySelector("#" + CSS.escape(target.id));
-        if (fresh) target.replaceWith(fresh); else form.submit();
+        const fresh = targets.map(function (t) { return t.id && box.querySelector("#" + CSS.escape(t.id)); });
+        if (!targets.length || fresh.some(function (f) { return !f; })) {
+          if (r.res.redirected) { window.location = r.res.url; return; }
+          document.open(); document.write(r.html); document.close();
+          return;
+        }
+        targets.forEach(function (t, i) { t.replaceWith(fresh[i]); });
+        const flash = box.querySelector(".flash");
+        if (flash) toast(flash.textContent);
+        const again = focused && document.getElementById(focused);
+        if (again) again.focus();
       })
-      .catch(function () { form.submit(); });
+      .catch(function () { delete form.dataset.busy; form.submit(); });
   });
 
   // Reference angles: <ul data-angles> of <input data-angle> and a

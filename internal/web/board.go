@@ -1,0 +1,247 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/api"
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// boardData is the production board: a column per stage, and the form
+// that starts a piece.
+type boardData struct {
+	Columns []boardColumn
+	Empty   bool
+	Unit    string
+	Form    map[string]string
+	// NewOpen keeps the new-piece form open: no pieces yet, or a refused one.
+	NewOpen bool
+}
+
+type boardColumn struct {
+	Stage studio.Stage
+	Cards []boardCard
+}
+
+// boardCard is a piece on the board with what its one-tap action is.
+type boardCard struct {
+	store.BoardCard
+	Next  studio.Stage
+	Timer *timerView
+	// Open lists what a refused advance found unfinished.
+	Open []string
+	// Action is "advance", "qc" (record it on the piece's page) or
+	// "ships" (a commissioned piece is delivered with its commission).
+	Action string
+}
+
+// boardAnswer is what a refused form puts back on the board.
+type boardAnswer struct {
+	status  int
+	message string
+	errs    map[string]string
+	form    map[string]string
+	open    map[string][]string
+}
+
+func (w *Web) board(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	return w.renderBoard(rw, r, p, boardAnswer{status: http.StatusOK})
+}
+
+func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Principal, a boardAnswer) error {
+	cols, err := w.store.Board(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	d := boardData{Unit: unitOf(p.Studio.Units), Form: a.form, Empty: true}
+	for _, c := range cols {
+		col := boardColumn{Stage: c.Stage}
+		for _, card := range c.Cards {
+			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID], Action: "advance"}
+			if len(card.Timers) > 0 && card.Timers[0].DueAt.After(now) {
+				bc.Timer = newTimerView(card.Timers[0], now, p.Studio)
+			}
+			switch {
+			case card.Stage == studio.QC:
+				bc.Action = "qc"
+			case card.Stage == studio.CollectorGrade && card.CommissionID != "":
+				bc.Action = "ships"
+			}
+			col.Cards = append(col.Cards, bc)
+			d.Empty = false
+		}
+		d.Columns = append(d.Columns, col)
+	}
+	if d.Form == nil {
+		d.Form = map[string]string{"target_height": lengthValue(ptr(studio.DefaultTargetHeightMM), p.Studio.Units)}
+	}
+	d.NewOpen = d.Empty || len(a.errs) > 0
+	w.render(rw, r, a.status, "board", pageData{Title: "Board", Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: d})
+	return nil
+}
+
+// pieceCreate starts a piece from the board's form.
+func (w *Web) pieceCreate(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	errs := studio.Fields{}
+	n := studio.NewPieceFields{Subject: f.Get("subject")}
+	if h := parseLength(errs, "target_height", f.Get("target_height"), p.Studio.Units); h != nil {
+		n.TargetHeightMM = *h
+	} else if _, bad := errs["target_height"]; !bad {
+		errs.Add("target_height", "is required: how tall the figure will be")
+	}
+	if len(errs) > 0 {
+		// Say everything at once: the domain's word on the other fields too.
+		if e := formError(n.Validate(nil)); e != nil {
+			for k, v := range e.Fields {
+				if k != "target_height_mm" {
+					errs.Add(k, v)
+				}
+			}
+		}
+	}
+	var d store.PieceDetail
+	if err = errs.Err(); err == nil {
+		d, err = w.store.CreatePiece(r.Context(), p.Studio.ID, p.User.ID, n)
+	}
+	if e := formError(err); e != nil {
+		return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: friendly(e), errs: lengthFields(e.Fields), form: formValues(f)})
+	}
+	if err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", d.Subject+" is started at "+d.Stage.Label()+".")
+	http.Redirect(rw, r, "/pieces/"+d.ID, http.StatusSeeOther)
+	return nil
+}
+
+// pieceAdvance is the one-tap move to the next stage, from the board or the
+// piece's page; a refused move shows what is still open where it was asked.
+func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	id, fromBoard := r.PathValue("id"), f.Get("from") == "board"
+	d, err := w.store.AdvancePiece(r.Context(), p.Studio.ID, id, p.User.ID)
+	if e := formError(err); e != nil {
+		open := openItems(e)
+		if fromBoard {
+			return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: e.Message, open: map[string][]string{id: open}})
+		}
+		return w.renderPiece(rw, r, p, id, pieceAnswer{status: api.StatusOf(e.Code), message: e.Message, open: open, refused: true})
+	}
+	if err != nil {
+		return err
+	}
+	if d.Stage == studio.Delivered {
+		w.sessions.Put(r.Context(), "flash", d.Subject+" is delivered.")
+	} else {
+		w.sessions.Put(r.Context(), "flash", d.Subject+" moved to "+d.Stage.Label()+".")
+	}
+	if fromBoard {
+		http.Redirect(rw, r, "/board#piece-"+d.ID, http.StatusSeeOther)
+	} else {
+		http.Redirect(rw, r, "/pieces/"+d.ID, http.StatusSeeOther)
+	}
+	return nil
+}
+
+// openItems reads the unfinished items from a refused advance.
+func openItems(e *studio.Error) []string {
+	open, _ := e.Data["open"].([]string)
+	return open
+}
+
+// formError is err when it is the person's to fix: the form comes back
+// with its messages. Anything else is an error page.
+func formError(err error) *studio.Error {
+	e, ok := errors.AsType[*studio.Error](err)
+	if ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
+		return e
+	}
+	return nil
+}
+
+// friendly replaces the list of field names of a validation error by a
+// pointer to the messages beside the fields.
+func friendly(e *studio.Error) string {
+	if e.Code == studio.Invalid && strings.HasPrefix(e.Message, "Please check:") && len(e.Fields) > 0 {
+		return "Please check what is marked below."
+	}
+	return e.Message
+}
+
+// postForm reads a posted form, url-encoded as browsers send it.
+func postForm(r *http.Request) (url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, studio.Errorf(studio.Invalid, "The form could not be read.")
+	}
+	return r.PostForm, nil
+}
+
+func unitOf(u studio.Units) string {
+	if u == studio.Imperial {
+		return "in"
+	}
+	return "mm"
+}
+
+// parseLength reads a length typed in the studio's units into millimetres;
+// empty is nil.
+func parseLength(errs studio.Fields, field, typed string, units studio.Units) *float64 {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return nil
+	}
+	if !strings.Contains(typed, ".") {
+		typed = strings.Replace(typed, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(typed, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		if units == studio.Imperial {
+			errs.Add(field, "must be a number of inches, such as 1.5")
+		} else {
+			errs.Add(field, "must be a number of millimetres, such as 38 or 38.5")
+		}
+		return nil
+	}
+	if units == studio.Imperial {
+		v = math.Round(v*studio.MMPerInch*100) / 100
+	}
+	return &v
+}
+
+// lengthValue shows millimetres in the studio's units for a form field.
+func lengthValue(mm *float64, units studio.Units) string {
+	if mm == nil {
+		return ""
+	}
+	if units == studio.Imperial {
+		return strconv.FormatFloat(math.Round(*mm/studio.MMPerInch*100)/100, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(math.Round(*mm*10)/10, 'f', -1, 64)
+}
+
+// lengthFields names the store's "height_mm" after the form's "height",
+// whose value is typed in the studio's units.
+func lengthFields(fields map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range fields {
+		out[strings.TrimSuffix(k, "_mm")] = v
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,330 @@
+package web
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// pieceData is the piece's page: where it is, the current stage's
+// checklist and form, and what it has been through.
+type pieceData struct {
+	store.PieceDetail
+	Unit string
+	// Target, Thickness and Size are shown in the studio's units.
+	Target, Thickness, Size string
+	Steps                   []stageStep
+	StageNo                 int
+	StageCount              int
+	Next                    studio.Stage
+	Items                   []store.CheckState
+	// Open lists what keeps the piece in its stage; Refused says an
+	// advance was just refused for it.
+	Open      []string
+	OpenBoxes int
+	Refused   bool
+	Timers    []timerView
+	// The stage's own forms.
+	Grits       []gritStep
+	DueGrit     int
+	Coats       []coatView
+	NextCoat    int
+	CoatKinds   []choice
+	Rows        []paletteRow
+	MoreOpen    bool
+	Roles       []string
+	QCChecks    []studio.QCCheck
+	Attempts    []qcView
+	Earlier     []studio.Stage
+	Clays       []clayChoice
+	ClayNames   []string
+	EditInStage bool
+	// V holds the forms' values: the piece's, or those just sent.
+	V map[string]string
+	// Form names the form that was refused, to keep it open.
+	Form       string
+	Work       []workRow
+	WorkTotal  int
+	WorkSince  string
+	WorkStages []studio.Stage
+	History    []historyView
+}
+
+type stageStep struct {
+	Stage         studio.Stage
+	Done, Current bool
+}
+
+// timerView is a countdown: Due for the script, Left as first shown, At
+// as a clock time for people.
+type timerView struct{ Label, Due, Left, At string }
+
+type gritStep struct {
+	Grit      int
+	Done, Due bool
+}
+
+type coatView struct {
+	N                int
+	Kind             string
+	Sanded           bool
+	Applied, DryTime string
+	Dry              *timerView
+}
+
+type choice struct{ Value, Label string }
+
+type paletteRow struct {
+	I, N                     int
+	Name, Hex, Role          string
+	NameErr, HexErr, RoleErr string
+}
+
+type qcView struct {
+	At       string
+	Passed   bool
+	ReturnTo studio.Stage
+	Notes    string
+	Failed   []string
+}
+
+type clayChoice struct {
+	Key, Name string
+	Checked   bool
+}
+
+type workRow struct {
+	Stage   studio.Stage
+	Minutes int
+}
+
+type historyView struct{ ISO, At, Text string }
+
+// paletteRows is how many colours the palette form offers: the guide's
+// four, and two more behind a reason.
+const paletteRows = 6
+
+var coatLabels = map[studio.CoatKind]string{studio.MattePolyurethane: "Matte polyurethane", studio.GlossPolyurethane: "Gloss polyurethane", studio.Epoxy: "Epoxy resin"}
+
+func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time.Time) pieceData {
+	pd := pieceData{PieceDetail: d, Unit: unitOf(st.Units), Next: d.Stage.Next(), StageNo: d.Stage.Index() + 1, StageCount: len(studio.Stages) - 1,
+		Roles: studio.PaletteRoles, QCChecks: studio.QCChecks, Form: a.form, Refused: a.refused,
+		EditInStage: d.Stage == studio.Texture || d.Stage == studio.Mount}
+	pd.Target, pd.Thickness = studio.FormatLength(d.TargetHeightMM, st.Units), formatLength(d.MaxThicknessMM, st.Units)
+	if d.HeightMM != nil && d.WidthMM != nil && d.DepthMM != nil {
+		pd.Size = formatLength(d.HeightMM, st.Units) + " high, " + formatLength(d.WidthMM, st.Units) + " wide, " + formatLength(d.DepthMM, st.Units) + " deep"
+	}
+	for _, s := range studio.Stages[:len(studio.Stages)-1] {
+		pd.Steps = append(pd.Steps, stageStep{Stage: s, Done: s.Index() < d.Stage.Index(), Current: s == d.Stage})
+	}
+	for _, c := range d.Checklist {
+		if c.Stage == d.Stage {
+			pd.Items = append(pd.Items, c)
+		}
+	}
+	open := a.open
+	if !a.refused && d.Stage != studio.QC && d.Stage != studio.Delivered {
+		open = stillOpen(d, st, now)
+	}
+	// The boxes are right above: count them, list only the rest.
+	for _, o := range open {
+		if slices.ContainsFunc(pd.Items, func(c store.CheckState) bool { return c.Label == o }) {
+			pd.OpenBoxes++
+		} else {
+			pd.Open = append(pd.Open, o)
+		}
+	}
+	for _, t := range d.Timers {
+		if t.DueAt.After(now) {
+			pd.Timers = append(pd.Timers, *newTimerView(t, now, st))
+		}
+	}
+	pd.V = pieceValues(d, st, a)
+	pd.stageForms(d, st, a, now)
+	pd.Earlier = studio.Stages[:max(0, min(d.Stage.Index(), studio.CollectorGrade.Index()+1))]
+	pd.work(d, st)
+	pd.History = history(d, st)
+	return pd
+}
+
+// stillOpen is what keeps the piece in its stage, by the domain's rules.
+func stillOpen(d store.PieceDetail, st studio.Studio, now time.Time) []string {
+	return studio.OpenToLeave(d.StageState(st, now))
+}
+
+// pieceValues fills the forms: the piece's own values, then what was sent.
+func pieceValues(d store.PieceDetail, st studio.Studio, a pieceAnswer) map[string]string {
+	v := map[string]string{"subject": d.Subject, "target_height": lengthValue(&d.TargetHeightMM, st.Units),
+		"max_thickness": lengthValue(d.MaxThicknessMM, st.Units), "height": lengthValue(d.HeightMM, st.Units),
+		"width": lengthValue(d.WidthMM, st.Units), "depth": lengthValue(d.DepthMM, st.Units),
+		"kind": string(studio.MattePolyurethane), "work_stage": string(d.Stage), "override_reason": d.PaletteReason}
+	if i := d.Stage.Index(); i > 0 {
+		v["to"] = string(studio.Stages[i-1])
+	}
+	for k, vs := range a.values {
+		if len(vs) > 0 {
+			v[k] = vs[0]
+		}
+	}
+	return v
+}
+
+func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time.Time) {
+	logged := d.PassGrits()
+	due, _ := studio.NextGrit(st.GritProgression, logged)
+	pd.DueGrit = due
+	for i, g := range st.GritProgression {
+		pd.Grits = append(pd.Grits, gritStep{Grit: g, Done: i < len(logged), Due: g == due})
+	}
+	for _, k := range studio.CoatKinds {
+		pd.CoatKinds = append(pd.CoatKinds, choice{Value: string(k), Label: coatLabels[k]})
+	}
+	for i, c := range d.PassCoats() {
+		cv := coatView{N: i + 1, Kind: coatLabels[c.Kind], Sanded: c.Sanded2000Before, Applied: localTime(c.AppliedAt, st), DryTime: localTime(c.DryAt, st)}
+		if c.DryAt.After(now) {
+			cv.Dry = newTimerView(store.Timer{Label: fmt.Sprintf("Coat %d dry", i+1), DueAt: c.DryAt}, now, st)
+		}
+		pd.Coats = append(pd.Coats, cv)
+	}
+	pd.Rows = paletteForm(d, a)
+	for _, row := range pd.Rows[4:] {
+		pd.MoreOpen = pd.MoreOpen || row.Name != ""
+	}
+	pd.MoreOpen = pd.MoreOpen || strings.TrimSpace(pd.V["override_reason"]) != "" || a.errs["colors"] != "" || a.errs["override_reason"] != ""
+	pd.NextCoat = len(pd.Coats) + 1
+	pd.Clays = clayChoices(d, a)
+	for _, b := range d.ClayBrands {
+		name := b
+		for _, c := range store.DefaultClays {
+			if c.Key == b {
+				name = c.Name
+			}
+		}
+		pd.ClayNames = append(pd.ClayNames, name)
+	}
+	for _, q := range d.QC {
+		qv := qcView{At: localTime(q.At, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes}
+		for _, c := range studio.QCChecks {
+			if ok, seen := q.Checks[c.Key]; seen && !ok {
+				qv.Failed = append(qv.Failed, c.Label)
+			}
+		}
+		pd.Attempts = append(pd.Attempts, qv)
+	}
+}
+
+// paletteForm gives the palette form its rows: the colours sent, or the
+// piece's, then empty rows.
+func paletteForm(d store.PieceDetail, a pieceAnswer) []paletteRow {
+	var rows []paletteRow
+	if a.form == "palette" {
+		for i := 0; a.values.Has(fmt.Sprintf("name_%d", i)); i++ {
+			rows = append(rows, paletteRow{Name: a.values.Get(fmt.Sprintf("name_%d", i)), Hex: a.values.Get(fmt.Sprintf("hex_%d", i)), Role: a.values.Get(fmt.Sprintf("role_%d", i))})
+		}
+	} else {
+		for _, c := range d.Palette {
+			rows = append(rows, paletteRow{Name: c.Name, Hex: c.Hex, Role: c.Role})
+		}
+	}
+	for len(rows) < paletteRows {
+		rows = append(rows, paletteRow{Hex: "#808080", Role: studio.PaletteRoles[min(len(rows), len(studio.PaletteRoles)-1)]})
+	}
+	for i := range rows {
+		rows[i].I = i
+		if !strings.HasPrefix(rows[i].Hex, "#") || len(rows[i].Hex) != 7 {
+			rows[i].Hex = "#808080" // a colour input shows nothing else
+		}
+		rows[i].Hex = strings.ToLower(rows[i].Hex)
+		rows[i].N = i + 1
+		rows[i].NameErr, rows[i].HexErr, rows[i].RoleErr = a.errs[fmt.Sprintf("name_%d", i)], a.errs[fmt.Sprintf("hex_%d", i)], a.errs[fmt.Sprintf("role_%d", i)]
+	}
+	return rows
+}
+
+// clayChoices are the studio's clays as tick boxes, ticked as the piece
+// has them, or as the form was sent.
+func clayChoices(d store.PieceDetail, a pieceAnswer) []clayChoice {
+	have := d.ClayBrands
+	if a.form == "edit" && a.values.Has("clay_brands_shown") {
+		have = a.values["clay_brands"]
+	}
+	var out []clayChoice
+	for _, c := range store.DefaultClays {
+		out = append(out, clayChoice{Key: c.Key, Name: c.Name, Checked: slices.Contains(have, c.Key)})
+	}
+	for _, b := range d.ClayBrands {
+		if !slices.ContainsFunc(out, func(c clayChoice) bool { return c.Key == b }) {
+			out = append(out, clayChoice{Key: b, Name: b, Checked: slices.Contains(have, b)})
+		}
+	}
+	return out
+}
+
+func (pd *pieceData) work(d store.PieceDetail, st studio.Studio) {
+	for _, s := range studio.Stages {
+		if m := d.WorkMinutes[s]; m > 0 {
+			pd.Work = append(pd.Work, workRow{Stage: s, Minutes: m})
+			pd.WorkTotal += m
+		}
+		if s.Index() <= d.Stage.Index() && s != studio.Delivered {
+			pd.WorkStages = append(pd.WorkStages, s)
+		}
+	}
+	if d.Running != nil {
+		pd.WorkSince = localTime(*d.Running, st)
+	}
+}
+
+// history tells the piece's stage changes in words.
+func history(d store.PieceDetail, st studio.Studio) []historyView {
+	var out []historyView
+	for _, e := range d.History {
+		var text string
+		switch e.Kind {
+		case "created":
+			text = "Started at " + e.To.Label()
+		case "advanced":
+			text = e.From.Label() + " → " + e.To.Label()
+		case "qc_passed":
+			text = "Passed quality control: collector-grade"
+		case "qc_failed":
+			text = "Back to " + e.To.Label() + " after quality control"
+		case "returned":
+			text = "Back from " + e.From.Label() + " to " + e.To.Label()
+		case "delivered":
+			text = "Delivered"
+		default:
+			text = strings.ReplaceAll(e.Kind, "_", " ") + ": " + e.To.Label()
+		}
+		if e.Reason != "" {
+			text += " — " + e.Reason
+		}
+		out = append(out, historyView{ISO: e.At.Format(time.RFC3339), At: localDate(e.At, st), Text: text})
+	}
+	return out
+}
+
+func localDate(t time.Time, st studio.Studio) string {
+	return t.In(studioLocation(st)).Format("2 Jan 2006, 15:04")
+}
+
+func newTimerView(t store.Timer, now time.Time, st studio.Studio) *timerView {
+	return &timerView{Label: t.Label, Due: t.DueAt.UTC().Format(time.RFC3339), Left: countdown(t.DueAt.Sub(now)), At: localTime(t.DueAt, st)}
+}
+
+// countdown shows time left as app.js does, so that the first paint and
+// the script's ticks look alike.
+func countdown(left time.Duration) string {
+	s := max(0, int(left.Round(time.Second).Seconds()))
+	h, m := s/3600, s%3600/60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", m, s%60)
+}
+
+func isChecked(v string) bool { return v == "true" || v == "on" }
