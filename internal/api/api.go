@@ -75,6 +75,11 @@ func (a *API) Routes() []Route {
 		{Pattern: "GET /api/v1/pieces/{id}/photos/{photo}/{size}", Handler: a.authed(a.piecePhotoShow)},
 		{Pattern: "PATCH /api/v1/photos/{id}", Handler: a.authed(a.photosUpdate)},
 		{Pattern: "GET /api/v1/board", Handler: a.authed(a.board)},
+		{Pattern: "GET /api/v1/clays", Handler: a.authed(a.claysList)},
+		{Pattern: "PUT /api/v1/clays/{key}", Handler: a.authed(a.claysSave)},
+		{Pattern: "GET /api/v1/checklist", Handler: a.authed(a.checklistList)},
+		{Pattern: "PUT /api/v1/checklist/{key}", Handler: a.authed(a.checklistSave)},
+		{Pattern: "DELETE /api/v1/checklist/{key}", Handler: a.authed(a.checklistDelete)},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}
 }

@@ -304,3 +304,34 @@ func TestProcessPhotos(t *testing.T) {
 		f.mustCall(t, "GET", "/api/v1/pieces/"+piece.ID+"/photos/"+private+"/original", "assistant", "", 200)
 	})
 }
+
+// The studio edits its checklists and clays; a new required item holds
+// its stage, and pieces use the studio's own clays.
+func TestStudioListsAreEditable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		f.mustCall(t, "PUT", "/api/v1/checklist/photo_reference", "assistant", `{"stage":"concept","label":"Photo pinned by the bench","required":true}`, 403)
+		f.mustCall(t, "PUT", "/api/v1/checklist/Bad%20Key", "owner", `{"stage":"concept","label":"x","required":true}`, 422)
+		f.mustCall(t, "PUT", "/api/v1/checklist/x", "owner", `{"stage":"glazing","label":"","required":true}`, 422)
+		f.mustCall(t, "PUT", "/api/v1/checklist/x", "owner", `{"stage":"concept","label":"x"}`, 422)
+		f.mustCall(t, "PUT", "/api/v1/checklist/photo_reference", "owner", `{"stage":"concept","label":"Photo pinned by the bench","required":true}`, 200)
+		f.mustCall(t, "DELETE", "/api/v1/checklist/props", "owner", "", 200)
+		f.mustCall(t, "DELETE", "/api/v1/checklist/props", "owner", "", 404)
+		f.mustCall(t, "DELETE", "/api/v1/checklist/pose", "ben", "", 200) // ben's own list; ana's stays
+		items := f.mustCall(t, "GET", "/api/v1/checklist", "assistant", "", 200)["items"].([]any)
+		if len(items) != len(studio.DefaultChecklist) || items[3].(map[string]any)["key"] != "photo_reference" {
+			t.Fatalf("the concept items, in order: %v", items[:5])
+		}
+		f.mustCall(t, "PUT", "/api/v1/clays/cernit", "owner", `{"name":"Cernit Doll Collection"}`, 200)
+		f.mustCall(t, "PUT", "/api/v1/clays/cernit", "assistant", `{"name":"x"}`, 403)
+		if clays := f.mustCall(t, "GET", "/api/v1/clays", "assistant", "", 200)["clays"].([]any); len(clays) != 5 {
+			t.Fatalf("clays %v", clays)
+		}
+		p := f.mustCall(t, "POST", "/api/v1/pieces", "assistant", `{"subject":"Bust","target_height_mm":40,"clay_brands":["cernit"]}`, 201)
+		out := f.mustCall(t, "POST", "/api/v1/pieces/"+p["id"].(string)+"/advance", "assistant", "", 422)
+		if !strings.Contains(errMessage(out), "Photo pinned by the bench") || strings.Contains(errMessage(out), "Props decided") {
+			t.Fatalf("the studio's list decides: %s", errMessage(out))
+		}
+		f.mustCall(t, "POST", "/api/v1/pieces", "ben", `{"subject":"Bust","target_height_mm":40,"clay_brands":["cernit"]}`, 422)
+	})
+}

@@ -16,15 +16,27 @@ var DefaultClays = []struct{ Key, Name string }{
 	{"fimo-soft", "FIMO soft"}, {"fimo-professional", "FIMO professional"}, {"premo", "Sculpey Premo!"}, {"sculpey-iii", "Sculpey III"},
 }
 
-// seedPipeline gives a studio the guide's checklists and clay presets. It
-// adds only what is missing, so it is safe to run again.
+// seedPipeline gives a studio without them the guide's checklists and the
+// clay presets. A studio that has a list keeps it as it made it: an item it
+// deleted does not come back.
 func seedPipeline(ctx context.Context, tx *Tx, studioID string) error {
+	var clays, items int
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clay_brands WHERE studio_id = $1), (SELECT count(*) FROM checklist_items WHERE studio_id = $1)`, studioID).Scan(&clays, &items)
+	if err != nil || (clays > 0 && items > 0) {
+		return err
+	}
 	for _, c := range DefaultClays {
+		if clays > 0 {
+			break
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO clay_brands (studio_id, key, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, studioID, c.Key, c.Name); err != nil {
 			return err
 		}
 	}
 	for i, it := range studio.DefaultChecklist {
+		if items > 0 {
+			break
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO checklist_items (studio_id, key, stage, label, required, position) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
 			studioID, it.Key, it.Stage, it.Label, it.Required, i); err != nil {
 			return err

@@ -199,7 +199,7 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 	pd.Clays = clayChoices(d, a)
 	for _, b := range d.ClayBrands {
 		name := b
-		for _, c := range store.DefaultClays {
+		for _, c := range a.clays {
 			if c.Key == b {
 				name = c.Name
 			}
@@ -253,7 +253,7 @@ func clayChoices(d store.PieceDetail, a pieceAnswer) []clayChoice {
 		have = a.values["clay_brands"]
 	}
 	var out []clayChoice
-	for _, c := range store.DefaultClays {
+	for _, c := range a.clays {
 		out = append(out, clayChoice{Key: c.Key, Name: c.Name, Checked: slices.Contains(have, c.Key)})
 	}
 	for _, b := range d.ClayBrands {

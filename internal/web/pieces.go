@@ -26,6 +26,8 @@ type pieceAnswer struct {
 	refused bool
 	// form names the form that was sent, to keep it open.
 	form string
+	// clays are the studio's clays, to choose from.
+	clays []store.Clay
 }
 
 func (w *Web) pieceShow(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -34,6 +36,10 @@ func (w *Web) pieceShow(rw http.ResponseWriter, r *http.Request, p studio.Princi
 
 func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Principal, id string, a pieceAnswer) error {
 	d, err := w.store.Piece(r.Context(), p.Studio.ID, id)
+	if err != nil {
+		return err
+	}
+	a.clays, err = w.store.Clays(r.Context(), p.Studio.ID)
 	if err != nil {
 		return err
 	}
