@@ -122,47 +122,72 @@ func newBrowserContext(t *testing.T, exe string) context.Context {
 	return ctx
 }
 
+// session is a browser on a server of its own, with what every browser
+// test needs: run steps, read text, save a screenshot.
+type session struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	logs  *syncBuffer
+	code  string
+	shots string
+	// prefix names the screenshots of this test.
+	prefix string
+}
+
+func newSession(t *testing.T, prefix string) *session {
+	t.Helper()
+	exe := chromium(t)
+	base, logs := startServer(t)
+	s := &session{t: t, base: base, logs: logs, code: setupCode(t, logs), ctx: newBrowserContext(t, exe), prefix: prefix,
+		shots: os.Getenv("ATELIER_TEST_SCREENSHOTS")}
+	if s.shots == "" {
+		s.shots = t.TempDir()
+	}
+	return s
+}
+
+// do runs steps, failing the test with the server's log when one fails.
+func (s *session) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, steps...); err != nil {
+		s.t.Fatalf("%s: %v\nserver log:\n%s", what, err, s.logs)
+	}
+}
+
+// text is the text of the first element sel selects.
+func (s *session) text(sel string) string {
+	s.t.Helper()
+	out, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("reading %s: %v", sel, err)
+	}
+	return out
+}
+
+// shot saves a full-page screenshot as PNG (quality 100 means PNG).
+func (s *session) shot(name string) {
+	s.t.Helper()
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(s.shots, s.prefix+name+".png"), png, 0o644)
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // The first run in a real browser, at phone and desktop size: set-up with
 // the code from the log, the dashboard, signing out, a wrong password and
 // signing in again.
 func TestBrowserFirstRun(t *testing.T) {
-	exe := chromium(t)
-	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
 	for _, size := range []struct {
 		name string
 		w, h int64
 	}{{"phone", 390, 844}, {"desktop", 1280, 800}} {
 		t.Run(size.name, func(t *testing.T) {
-			base, logs := startServer(t)
-			code := setupCode(t, logs)
-			ctx := newBrowserContext(t, exe)
-			shot := func(name string) {
-				t.Helper()
-				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 means PNG
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(shots, size.name+"-"+name+".png"), png, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			text := func(sel string) string {
-				t.Helper()
-				s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-				if err != nil {
-					t.Fatalf("reading %s: %v", sel, err)
-				}
-				return s
-			}
-			do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				if err := chromedp.Do(ctx, steps...); err != nil {
-					t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
-				}
-			}
+			s := newSession(t, size.name+"-")
+			base, code, ctx, do, text, shot := s.base, s.code, s.ctx, s.do, s.text, s.shot
 
 			do("open the start page", chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("code")))
 			fitsTheScreen(t, ctx)
@@ -208,7 +233,7 @@ func TestBrowserFirstRun(t *testing.T) {
 				t.Fatalf("after sign-in at %s", loc)
 			}
 			shot("4-signed-in")
-			t.Logf("screenshots in %s", shots)
+			t.Logf("screenshots in %s", s.shots)
 		})
 	}
 }
@@ -235,38 +260,8 @@ func fitsTheScreen(t *testing.T, ctx context.Context) {
 // A client commissions from a phone with two photos; the artist signs in,
 // sees the missing angles and quotes; the client's portal shows the quote.
 func TestBrowserCommission(t *testing.T) {
-	exe := chromium(t)
-	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	base, logs := startServer(t)
-	code := setupCode(t, logs)
-	ctx := newBrowserContext(t, exe)
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(shots, "commission-"+name+".png"), png, 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newSession(t, "commission-")
+	base, code, ctx, do, text, shot := s.base, s.code, s.ctx, s.do, s.text, s.shot
 	dir := t.TempDir()
 	front, back := filepath.Join(dir, "front.jpg"), filepath.Join(dir, "back.jpg")
 	os.WriteFile(front, photoJPEG(t, 300, 400), 0o644)
@@ -348,28 +343,8 @@ func photoJPEG(t *testing.T, w, h int) []byte {
 // boxes, every stage's own form, one failed quality control on the way
 // back to Paint, and the board at desk size at the end.
 func TestBrowserPipeline(t *testing.T) {
-	exe := chromium(t)
-	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	base, logs := startServer(t)
-	code := setupCode(t, logs)
-	ctx := newBrowserContext(t, exe)
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", what, err, logs)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return s
-	}
+	s := newSession(t, "pipeline-")
+	base, code, ctx, logs, do, text, shot := s.base, s.code, s.ctx, s.logs, s.do, s.text, s.shot
 	eval := func(js string) bool {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 		return err == nil && ok
@@ -398,16 +373,6 @@ func TestBrowserPipeline(t *testing.T) {
 		mark("atelierOld")
 		do(what, chromedp.Click(chromedp.CSS(sel)))
 		waitFor(what, `typeof window.atelierOld === "undefined" && document.readyState === "complete" && !!document.querySelector("main")`)
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(shots, "pipeline-"+name+".png"), png, 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	stage := func() string { t.Helper(); return text("#stage h2") }
 	// tickAll ticks every open box of the stage; each tick is swapped in place.
@@ -594,5 +559,5 @@ func TestBrowserPipeline(t *testing.T) {
 	do("the board again", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(`#col-concept .piece-card`)))
 	fitsTheScreen(t, ctx)
 	shot("14-board-desktop")
-	t.Logf("screenshots in %s", shots)
+	t.Logf("screenshots in %s", s.shots)
 }

@@ -2,14 +2,13 @@ package server
 
 import (
 	"context"
-	"net/http/httptest"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -66,13 +65,9 @@ func tickAndAdvance(t *testing.T, b *browser, s *store.Store, studioID, id strin
 func TestWebPipeline(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		blobs, _ := filestest.Open(t)
-		ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
-		defer ts.Close()
-		b := newBrowser(t, ts.URL)
-		code, _ := s.IssueSetupCode(ctx)
-		res, body := b.post("/setup", setupForm(code), nil)
-		want(t, res, body, 303)
+		b, ts := setUpStudio(t, s)
+		var res *http.Response
+		var body string
 		ana := mustSlug(t, s, "ana") // works in inches, in Vienna
 
 		res, body = b.get("/board")

@@ -71,6 +71,23 @@ func want(t *testing.T, res *http.Response, body string, status int, contains ..
 	}
 }
 
+// setUpStudio serves a fresh install and sets studio "ana" up through the
+// set-up page, returning the owner's signed-in browser and the server.
+func setUpStudio(t *testing.T, s *store.Store) (*browser, *httptest.Server) {
+	t.Helper()
+	blobs, _ := filestest.Open(t)
+	ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
+	t.Cleanup(ts.Close)
+	b := newBrowser(t, ts.URL)
+	code, err := s.IssueSetupCode(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := b.post("/setup", setupForm(code), nil)
+	want(t, res, body, 303)
+	return b, ts
+}
+
 func setupForm(code string) url.Values {
 	return url.Values{"code": {code}, "name": {"Ana's Miniatures"}, "slug": {"ana"}, "artist": {"Ana Petrova"},
 		"currency": {"eur"}, "timezone": {"Europe/Vienna"}, "units": {"imperial"}, "temperature": {"F"},
@@ -202,15 +219,8 @@ func sessionCookie(t *testing.T, res *http.Response) *http.Cookie {
 func TestWebTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		blobs, _ := filestest.Open(t)
-		ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
-		defer ts.Close()
-		b := newBrowser(t, ts.URL)
-		code, _ := s.IssueSetupCode(ctx)
-		res, body := b.post("/setup", setupForm(code), nil)
-		want(t, res, body, 303)
-
-		res, body = b.get("/team")
+		b, _ := setUpStudio(t, s)
+		res, body := b.get("/team")
 		want(t, res, body, 200, "ana@example.com", "No API tokens yet")
 		res, body = b.post("/team/users", url.Values{"name": {"Bo"}, "email": {"bo@example"}, "password": {"short"}, "role": {"assistant"}}, nil)
 		want(t, res, body, 422, `id="email-error"`, `id="password-error"`, `value="Bo"`)
@@ -295,13 +305,9 @@ func TestWebEscapesInput(t *testing.T) {
 func TestWebCommissionPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		blobs, _ := filestest.Open(t)
-		ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
-		defer ts.Close()
-		studioSide := newBrowser(t, ts.URL)
-		code, _ := s.IssueSetupCode(ctx)
-		res, body := studioSide.post("/setup", setupForm(code), nil)
-		want(t, res, body, 303)
+		studioSide, ts := setUpStudio(t, s)
+		var res *http.Response
+		var body string
 
 		client := newBrowser(t, ts.URL)
 		res, body = client.get("/s/ana/commission")
