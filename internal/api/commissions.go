@@ -34,6 +34,7 @@ type commissionJSON struct {
 	Reason             string            `json:"reason,omitempty"`
 	Tracking           string            `json:"tracking,omitempty"`
 	MissingAngles      []string          `json:"missing_angles"`
+	PieceID            *string           `json:"piece_id,omitempty"`
 	Overdue            *bool             `json:"overdue,omitempty"`
 	Photos             []photoJSON       `json:"photos,omitempty"`
 	History            []eventJSON       `json:"history,omitempty"`
@@ -110,6 +111,7 @@ func photoURLs(base string, p studio.Photo, original bool) map[string]string {
 
 func detailView(d store.CommissionDetail, currency string) commissionJSON {
 	out := commissionView(d.Commission, currency, d.MissingAngles)
+	out.PieceID = optString(d.PieceID)
 	base := "/api/v1/commissions/" + d.ID
 	for _, p := range d.Photos {
 		out.Photos = append(out.Photos, photoView(p, photoURLs(base, p, true)))

@@ -19,6 +19,7 @@ type pieceJSON struct {
 	HeightMM       *float64       `json:"height_mm"`
 	WidthMM        *float64       `json:"width_mm"`
 	DepthMM        *float64       `json:"depth_mm"`
+	FoilSharePct   *float64       `json:"foil_share_pct"`
 	Stage          string         `json:"stage"`
 	NextStage      string         `json:"next_stage,omitempty"`
 	History        []historyJSON  `json:"history"`
@@ -96,7 +97,7 @@ type qcJSON struct {
 func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 	out := pieceJSON{ID: d.ID, Subject: d.Subject, CommissionID: optString(d.CommissionID), EditionID: optString(d.EditionID),
 		ClayBrands: orEmpty(d.ClayBrands), TargetHeightMM: d.TargetHeightMM, MaxThicknessMM: d.MaxThicknessMM, HeightMM: d.HeightMM,
-		WidthMM: d.WidthMM, DepthMM: d.DepthMM, Stage: string(d.Stage), NextStage: string(d.Stage.Next()),
+		WidthMM: d.WidthMM, DepthMM: d.DepthMM, FoilSharePct: d.FoilSharePct, Stage: string(d.Stage), NextStage: string(d.Stage.Next()),
 		History: []historyJSON{}, Checklist: []checkJSON{}, Sanding: []sandingJSON{}, Coats: []coatJSON{}, Timers: []timerJSON{}, QC: []qcJSON{},
 		Palette: paletteJSON{Colors: []colourJSON{}, OverrideReason: d.PaletteReason}, WorkMinutes: map[string]int{}, WorkRunning: d.Running,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
@@ -177,6 +178,7 @@ type piecePatch struct {
 	HeightMM       *float64  `json:"height_mm"`
 	WidthMM        *float64  `json:"width_mm"`
 	DepthMM        *float64  `json:"depth_mm"`
+	FoilSharePct   *float64  `json:"foil_share_pct"`
 }
 
 func (a *API) piecesUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {

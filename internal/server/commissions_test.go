@@ -175,6 +175,12 @@ func TestCommissionFlowThroughTheAPI(t *testing.T) {
 		if res.StatusCode != 200 || c["status"] != "accepted" || len(c["history"].([]any)) != 3 {
 			t.Fatalf("accept: %d %v", res.StatusCode, c)
 		}
+		// Accepting started the piece: subject and height from the questionnaire.
+		pieceID, _ := c["piece_id"].(string)
+		if res, piece := f.send(t, "GET", "/api/v1/pieces/"+pieceID, "assistant", "", nil); res.StatusCode != 200 ||
+			piece["subject"] != "Grandma Rose" || piece["target_height_mm"] != 40.0 || piece["stage"] != "concept" {
+			t.Fatalf("the commission's piece: %d %v", res.StatusCode, piece)
+		}
 
 		// Messages both ways.
 		if res, out := f.send(t, "POST", "/api/v1/portal/"+token+"/messages", "", "application/json", strings.NewReader(`{"body":"Can she hold a rolling pin?"}`)); res.StatusCode != 201 {

@@ -92,6 +92,10 @@ func TestPieceThroughThePipeline(t *testing.T) {
 				}
 				f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"clay_brands":["playdough"]}`, 422)
 				f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"max_thickness_mm":-2}`, 422)
+				f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"foil_share_pct":95}`, 422)
+				if p := f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"foil_share_pct":40}`, 200); p["foil_share_pct"] != 40.0 {
+					t.Fatalf("foil share %v", p["foil_share_pct"])
+				}
 				f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"clay_brands":["premo","fimo-soft"],"max_thickness_mm":9}`, 200)
 			}
 			p = f.mustCall(t, "POST", "/api/v1/pieces/"+id+"/advance", "assistant", "", 200)

@@ -29,6 +29,8 @@ type CommissionDetail struct {
 	Events        []studio.CommissionEvent
 	Messages      []studio.Message
 	MissingAngles []string
+	// PieceID is the piece accepting the commission started, if any.
+	PieceID string
 }
 
 // ReferenceAngles lists the angles of the reference photos.
@@ -195,7 +197,11 @@ func commissionDetail(ctx context.Context, tx *Tx, where string, args ...any) (C
 		return d, err
 	}
 	d.MissingAngles = studio.MissingAngles(d.ReferenceAngles())
-	return d, nil
+	err = tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE commission_id = $1`, c.ID).Scan(&d.PieceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return d, err
 }
 
 func commissionEvents(ctx context.Context, tx *Tx, id string) ([]studio.CommissionEvent, error) {

@@ -63,7 +63,7 @@ func clayKeys(ctx context.Context, tx *Tx, studioID string) ([]string, error) {
 }
 
 var pieceColumnList = []string{"id", "studio_id", "commission_id", "edition_id", "subject", "clay_brands", "target_height_mm",
-	"max_thickness_mm", "height_mm", "width_mm", "depth_mm", "stage", "pass", "created_at", "updated_at"}
+	"max_thickness_mm", "height_mm", "width_mm", "depth_mm", "foil_share_pct", "stage", "pass", "created_at", "updated_at"}
 
 var pieceColumns = strings.Join(pieceColumnList, ", ")
 
@@ -76,9 +76,10 @@ func scanPiece(row interface{ Scan(...any) error }) (studio.Piece, error) {
 	var p studio.Piece
 	var commission, edition sql.NullString
 	var brands string
-	var thick, h, w, d sql.NullFloat64
-	err := row.Scan(&p.ID, &p.StudioID, &commission, &edition, &p.Subject, &brands, &p.TargetHeightMM, &thick, &h, &w, &d,
+	var thick, h, w, d, foil sql.NullFloat64
+	err := row.Scan(&p.ID, &p.StudioID, &commission, &edition, &p.Subject, &brands, &p.TargetHeightMM, &thick, &h, &w, &d, &foil,
 		&p.Stage, &p.Pass, &p.CreatedAt, &p.UpdatedAt)
+	p.FoilSharePct = nullFloat(foil)
 	p.CommissionID, p.EditionID = commission.String, edition.String
 	if brands != "" {
 		p.ClayBrands = strings.Split(brands, ",")
@@ -135,9 +136,9 @@ func createPiece(ctx context.Context, tx *Tx, studioID, userID string, n studio.
 	p := studio.Piece{ID: auth.NewID(), StudioID: studioID, CommissionID: n.CommissionID, EditionID: n.EditionID, Subject: n.Subject,
 		ClayBrands: n.ClayBrands, TargetHeightMM: n.TargetHeightMM, MaxThicknessMM: n.MaxThicknessMM, Stage: studio.Concept, Pass: 1,
 		CreatedAt: tx.now, UpdatedAt: tx.now}
-	_, err = tx.ExecContext(ctx, `INSERT INTO pieces (`+pieceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO pieces (`+pieceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		p.ID, p.StudioID, nullString(p.CommissionID), nullString(p.EditionID), p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM,
-		p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.Stage, p.Pass, p.CreatedAt, p.UpdatedAt)
+		p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.Stage, p.Pass, p.CreatedAt, p.UpdatedAt)
 	if isUniqueViolation(err) {
 		return p, &studio.Error{Code: studio.Conflict, Message: "This commission already has its piece.", Fields: map[string]string{"commission_id": "already has a piece"}}
 	}
@@ -182,8 +183,8 @@ func (s *Store) UpdatePiece(ctx context.Context, studioID, id string, upd studio
 		}
 		p.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE pieces SET subject = $1, clay_brands = $2, target_height_mm = $3, max_thickness_mm = $4,
-			height_mm = $5, width_mm = $6, depth_mm = $7, updated_at = $8 WHERE id = $9`,
-			p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM, p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.UpdatedAt, p.ID)
+			height_mm = $5, width_mm = $6, depth_mm = $7, foil_share_pct = $8, updated_at = $9 WHERE id = $10`,
+			p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM, p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.UpdatedAt, p.ID)
 		if err != nil {
 			return err
 		}

@@ -71,7 +71,10 @@ type Piece struct {
 	HeightMM       *float64
 	WidthMM        *float64
 	DepthMM        *float64
-	Stage          Stage
+	// FoilSharePct estimates how much of the volume the armature's foil
+	// core fills, for the clay estimate.
+	FoilSharePct *float64
+	Stage        Stage
 	// Pass counts the entries into the current stage: sanding and coats
 	// start afresh with each.
 	Pass      int
@@ -142,6 +145,7 @@ type PieceUpdate struct {
 	HeightMM       *float64
 	WidthMM        *float64
 	DepthMM        *float64
+	FoilSharePct   *float64
 }
 
 // Apply returns p with the update applied and checked.
@@ -162,6 +166,12 @@ func (u PieceUpdate) Apply(p Piece, knownBrands []string) (Piece, error) {
 	if u.MaxThicknessMM != nil {
 		p.MaxThicknessMM = u.MaxThicknessMM
 		checkThickness(f, p.MaxThicknessMM)
+	}
+	if u.FoilSharePct != nil {
+		p.FoilSharePct = u.FoilSharePct
+		if v := *u.FoilSharePct; v < 0 || v > 90 || v != v {
+			f.Add("foil_share_pct", "must be from 0 to 90 per cent: the clay needs room around the core")
+		}
 	}
 	for _, d := range []struct {
 		field string
