@@ -103,6 +103,11 @@ func TestPieceThroughThePipeline(t *testing.T) {
 		if _, c := f.call(t, "GET", "/api/v1/commissions/"+cid, "owner", ""); c["status"] != "in_production" {
 			t.Fatalf("work began but the commission is %v", c["status"])
 		}
+		// Ready is the piece's to decide: it passes quality control first.
+		out = f.mustCall(t, "POST", "/api/v1/commissions/"+cid+"/status", "owner", `{"status":"ready"}`, 409)
+		if !strings.Contains(errMessage(out), "passes quality control") {
+			t.Fatalf("ready by hand: %v", out)
+		}
 
 		// Sanding: in order, never skipping, never in the future.
 		f.mustCall(t, "POST", "/api/v1/pieces/"+id+"/sanding", "assistant", `{"grit":600}`, 409)
