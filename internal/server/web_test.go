@@ -219,7 +219,7 @@ func sessionCookie(t *testing.T, res *http.Response) *http.Cookie {
 func TestWebTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		b, _ := setUpStudio(t, s)
+		b, ts := setUpStudio(t, s)
 		res, body := b.get("/team")
 		want(t, res, body, 200, "ana@example.com", "No API tokens yet")
 		res, body = b.post("/team/users", url.Values{"name": {"Bo"}, "email": {"bo@example"}, "password": {"short"}, "role": {"assistant"}}, nil)
@@ -229,6 +229,10 @@ func TestWebTeam(t *testing.T) {
 		res, body = b.get("/team")
 		want(t, res, body, 200, "Bo can now sign in as bo@example.com")
 		bo, _ := s.UserByEmail(ctx, "bo@example.com")
+		// Bo is signed in elsewhere when the owner resets the password.
+		boBrowser := newBrowser(t, ts.URL)
+		res, body = boBrowser.post("/login", url.Values{"email": {"bo@example.com"}, "password": {"bo's first password"}}, nil)
+		want(t, res, body, 303, "/dashboard")
 		res, body = b.post("/team/users/"+bo.ID+"/password", url.Values{"password": {"tiny"}}, nil)
 		want(t, res, body, 422, "at least 10 characters", "<details open>")
 		res, body = b.post("/team/users/"+bo.ID+"/password", url.Values{"password": {"bo's second password"}}, nil)
@@ -236,6 +240,16 @@ func TestWebTeam(t *testing.T) {
 		if _, err := s.CheckLogin(ctx, "bo@example.com", "bo's second password"); err != nil {
 			t.Fatal("the reset password does not work")
 		}
+		// The reset ended Bo's session; the new password opens a new one.
+		res, body = boBrowser.get("/dashboard")
+		want(t, res, body, 303, "/login")
+		res, body = boBrowser.post("/login", url.Values{"email": {"bo@example.com"}, "password": {"bo's second password"}}, nil)
+		want(t, res, body, 303)
+		res, body = boBrowser.get("/dashboard")
+		want(t, res, body, 200, "signed in as an assistant")
+		// The owner's own session is untouched.
+		res, body = b.get("/team")
+		want(t, res, body, 200)
 		res, body = b.post("/team/users/nosuchuser/password", url.Values{"password": {"a long password"}}, nil)
 		want(t, res, body, 404)
 

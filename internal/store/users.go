@@ -10,12 +10,13 @@ import (
 	"atelier/internal/studio"
 )
 
-const userColumns = `id, studio_id, email, name, role, created_at, updated_at`
+const userColumns = `id, studio_id, email, name, role, created_at, updated_at, password_changed_at`
 
 func scanUser(row interface{ Scan(...any) error }) (studio.User, error) {
 	var u studio.User
-	err := row.Scan(&u.ID, &u.StudioID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt)
-	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	var changed sql.NullTime
+	err := row.Scan(&u.ID, &u.StudioID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt, &changed)
+	u.CreatedAt, u.UpdatedAt, u.PasswordChangedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC(), nullTime(changed)
 	return u, err
 }
 
@@ -43,8 +44,8 @@ func (s *Store) CreateUser(ctx context.Context, n studio.NewUser) (u studio.User
 
 func insertUser(ctx context.Context, tx *Tx, studioID string, n studio.NewUser, hash string) (studio.User, error) {
 	u := studio.User{ID: auth.NewID(), StudioID: studioID, Email: n.Email, Name: n.Name, Role: n.Role, CreatedAt: tx.now, UpdatedAt: tx.now}
-	_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		u.ID, u.StudioID, u.Email, u.Name, u.Role, u.CreatedAt, u.UpdatedAt, hash)
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		u.ID, u.StudioID, u.Email, u.Name, u.Role, u.CreatedAt, u.UpdatedAt, u.PasswordChangedAt, hash)
 	if isUniqueViolation(err) {
 		return u, &studio.Error{Code: studio.Conflict, Message: "A user with that e-mail address already exists.",
 			Fields: map[string]string{"email": "is already in use"}}
@@ -85,8 +86,9 @@ var errBadLogin = studio.Errorf(studio.Unauthorized, "That e-mail address and pa
 
 func scanUserWithHash(row *sql.Row, hash *string) (studio.User, error) {
 	var u studio.User
-	err := row.Scan(&u.ID, &u.StudioID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt, hash)
-	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	var changed sql.NullTime
+	err := row.Scan(&u.ID, &u.StudioID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt, &changed, hash)
+	u.CreatedAt, u.UpdatedAt, u.PasswordChangedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC(), nullTime(changed)
 	return u, err
 }
 
@@ -102,7 +104,8 @@ func (s *Store) Principal(ctx context.Context, userID string) (p studio.Principa
 	return p, err
 }
 
-// SetPassword replaces the password of a user of the studio.
+// SetPassword replaces the password of a user of the studio and ends the
+// user's browser sessions (see studio.User.SessionValid).
 func (s *Store) SetPassword(ctx context.Context, studioID, userID, password string) (u studio.User, err error) {
 	if why := studio.PasswordProblem(password); why != "" {
 		return u, studio.FieldError("password", why)
@@ -115,8 +118,8 @@ func (s *Store) SetPassword(ctx context.Context, studioID, userID, password stri
 		if u, err = userWhere(ctx, tx, "id = $1 AND studio_id = $2", userID, studioID); err != nil {
 			return err
 		}
-		u.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, u.UpdatedAt, u.ID)
+		u.UpdatedAt, u.PasswordChangedAt = tx.now, &tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2, password_changed_at = $2 WHERE id = $3`, hash, u.UpdatedAt, u.ID)
 		return err
 	})
 	return u, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStudioValidate(t *testing.T) {
@@ -113,5 +114,17 @@ func TestErrorCode(t *testing.T) {
 	}
 	if (Principal{User: User{Role: Assistant}}).CanManage() == nil || (Principal{User: User{Role: Owner}}).CanManage() != nil {
 		t.Fatal("only owners manage")
+	}
+}
+
+func TestSessionValid(t *testing.T) {
+	changed := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	u := User{}
+	if !u.SessionValid(changed) {
+		t.Fatal("a password never changed ends no session")
+	}
+	u.PasswordChangedAt = &changed
+	if u.SessionValid(changed.Add(-time.Second)) || !u.SessionValid(changed.Add(time.Second)) {
+		t.Fatal("only sessions signed in after the change count")
 	}
 }

@@ -33,6 +33,14 @@ type User struct {
 	Role      Role
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// PasswordChangedAt ends the sessions signed in before it.
+	PasswordChangedAt *time.Time
+}
+
+// SessionValid reports whether a session signed in at signedIn still
+// speaks for u: a changed password ends the sessions that came before.
+func (u User) SessionValid(signedIn time.Time) bool {
+	return u.PasswordChangedAt == nil || signedIn.After(*u.PasswordChangedAt)
 }
 
 // NewUser is what it takes to add a user.

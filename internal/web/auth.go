@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"atelier/internal/api"
 	"atelier/internal/store"
@@ -103,6 +104,7 @@ func (w *Web) signIn(r *http.Request, userID string) error {
 		return err
 	}
 	w.sessions.Put(r.Context(), sessionUser, userID)
+	w.sessions.Put(r.Context(), sessionSignedIn, time.Now().UnixNano())
 	return nil
 }
 

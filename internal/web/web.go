@@ -138,7 +138,12 @@ func (w *Web) withSession(h http.HandlerFunc) http.Handler {
 	}))
 }
 
-const sessionUser = "user_id"
+// Session keys: who is signed in, and since when (a password changed
+// later ends the session).
+const (
+	sessionUser     = "user_id"
+	sessionSignedIn = "signed_in_at"
+)
 
 // principal is the signed-in user of the request's session, if any.
 func (w *Web) principal(r *http.Request) (studio.Principal, bool) {
@@ -147,8 +152,9 @@ func (w *Web) principal(r *http.Request) (studio.Principal, bool) {
 		return studio.Principal{}, false
 	}
 	p, err := w.store.Principal(r.Context(), id)
-	if err != nil {
-		// The user was removed, or the database failed: either way, sign in again.
+	if err != nil || !p.User.SessionValid(time.Unix(0, w.sessions.GetInt64(r.Context(), sessionSignedIn))) {
+		// The user was removed, their password changed since, or the
+		// database failed: whichever, sign in again.
 		w.sessions.Remove(r.Context(), sessionUser)
 		return studio.Principal{}, false
 	}

@@ -1,0 +1,7 @@
+-- +goose Up
+-- Sessions signed in before this moment no longer count: a reset password
+-- ends every session of the account, on every instance.
+ALTER TABLE users ADD COLUMN password_changed_at TIMESTAMPTZ;
+
+-- +goose Down
+ALTER TABLE users DROP COLUMN password_changed_at;
