@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"atelier/internal/files"
 	"atelier/internal/jobs"
 	"atelier/internal/mail"
+	"atelier/internal/server"
 	"atelier/internal/store"
 )
 
@@ -25,6 +27,8 @@ type config struct {
 	Mail *mail.Config
 	// InquiriesPerHour bounds public inquiries from one address.
 	InquiriesPerHour int
+	// TrustedProxies may tell the client's address (ATELIER_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand
@@ -65,8 +69,11 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 		}
 		c.InquiriesPerHour = n
 	}
+	var err error
+	if c.TrustedProxies, err = server.ParseProxies(e.getenv("ATELIER_TRUSTED_PROXIES")); err != nil {
+		return err
+	}
 	if c.FilesURL == "" {
-		var err error
 		if c.FilesURL, err = files.DefaultURL(c.DataDir); err != nil {
 			return err
 		}

@@ -31,6 +31,7 @@ Environment:
   ATELIER_BASE_URL      the public address used in links and QR codes (default http://localhost:8080)
   ATELIER_SMTP_URL      smtp://user:pass@host:587?from=studio@example.com: also e-mail messages to clients
   ATELIER_INQUIRIES_PER_HOUR  public inquiries accepted per address and hour (default 10)
+  ATELIER_TRUSTED_PROXIES     load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)
   ATELIER_ADDR, ATELIER_DATA  defaults for --addr and --data
 `
 

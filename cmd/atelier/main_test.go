@@ -217,6 +217,11 @@ func TestBadConfiguration(t *testing.T) {
 		t.Fatalf("a non-PostgreSQL database URL was accepted: %v", err)
 	}
 	c = newCLI(t, store.SQLite)
+	c.env["ATELIER_TRUSTED_PROXIES"] = "10.0.0.0/33"
+	if _, _, err := c.run("", "migrate"); err == nil || !strings.Contains(err.Error(), "ATELIER_TRUSTED_PROXIES") {
+		t.Fatalf("a bad proxy list was accepted: %v", err)
+	}
+	c = newCLI(t, store.SQLite)
 	c.env["ATELIER_FILES_URL"] = "nosuchscheme://bucket"
 	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_FILES_URL") {
 		t.Fatalf("an unknown files URL was accepted: %v", err)

@@ -62,7 +62,8 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
-	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour}, st, blobs)
+	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour,
+		TrustedProxies: c.TrustedProxies}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,8 @@ type Config struct {
 	InquiriesPerHour int
 	// MailEnabled: messages to clients are also e-mailed (ATELIER_SMTP_URL).
 	MailEnabled bool
+	// TrustedProxies may tell the client's address in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultMaxBodyBytes is the body limit of JSON endpoints.
@@ -79,7 +82,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		s.mux.Handle(rt.Pattern, s.route(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.fallback))
-	s.handler = s.observe(securityHeaders(s.csrf(s.mux)))
+	s.handler = realIP(cfg.TrustedProxies, s.observe(securityHeaders(s.csrf(s.mux))))
 	return s
 }
 
