@@ -14,6 +14,8 @@ import (
 
 	"atelier/internal/backup"
 	"atelier/internal/files"
+	"atelier/internal/jobs"
+	"atelier/internal/store"
 )
 
 func backupStudio(ctx context.Context, args []string, e env) error {
@@ -99,8 +101,28 @@ func restoreStudio(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "restored studio %s into %s: %s\n", m.Studio, st.Dialect(), summary(m))
+	timers, err := rescheduleTimers(ctx, st, blobs, m.Studio)
+	if err != nil {
+		return fmt.Errorf("the studio is restored, but its timers are not scheduled: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "restored studio %s into %s: %s; %d timers scheduled\n", m.Studio, st.Dialect(), summary(m), timers)
 	return nil
+}
+
+// rescheduleTimers queues the jobs of the restored studio's open timers;
+// the archive carries the timers, not the job queue. Pending mail is left
+// as it was: the source had not sent it either.
+func rescheduleTimers(ctx context.Context, st *store.Store, blobs *files.Store, slug string) (int, error) {
+	runner, err := jobs.New(ctx, st, jobs.Config{Files: blobs})
+	if err != nil {
+		return 0, err
+	}
+	defer runner.Stop(context.WithoutCancel(ctx))
+	studio, err := st.StudioBySlug(ctx, slug)
+	if err != nil {
+		return 0, err
+	}
+	return st.RescheduleTimers(ctx, studio.ID)
 }
 
 // parseWithArgs parses flags that stand before and after the positional

@@ -388,3 +388,39 @@ func TestBackupAndRestoreRefuseBadInput(t *testing.T) {
 		dst.must("a passphrase\n", "restore", sealed, "--passphrase-stdin")
 	})
 }
+
+// A restore queues the jobs of the timers still running, which the archive
+// carries as rows but not as jobs: the coat still dries on the new install.
+func TestRestoreReschedulesTimers(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		c := newCLI(t, d)
+		c.must("", "studio", "create", "--slug", "ana", "--name", "Ana", "--artist", "Ana")
+		st, _ := c.openInstall()
+		ana, _ := st.StudioBySlug(ctx, "ana")
+		piece, err := st.CreatePiece(ctx, ana.ID, "", studio.NewPieceFields{Subject: "Rose", TargetHeightMM: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Straight to the finish stage: the walk there is tested elsewhere.
+		if _, err := st.DB().Exec(`UPDATE pieces SET stage = 'finish' WHERE id = $1`, piece.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.LogCoat(ctx, ana.ID, piece.ID, "", studio.Epoxy, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		archive := filepath.Join(t.TempDir(), "ana.tar")
+		c.must("", "backup", "--studio", "ana", "--out", archive)
+
+		to := newCLI(t, d)
+		out := to.must("", "restore", archive)
+		if !strings.Contains(out, "1 timers scheduled") {
+			t.Fatalf("restore said %q", out)
+		}
+		st2, _ := to.openInstall()
+		var jobs int
+		if err := st2.DB().QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'timer' AND state = 'scheduled'`).Scan(&jobs); err != nil || jobs != 1 {
+			t.Fatalf("%d scheduled timer jobs after the restore (%v)", jobs, err)
+		}
+	})
+}

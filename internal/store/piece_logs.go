@@ -281,3 +281,33 @@ func (s *Store) AddWork(ctx context.Context, studioID, id, userID string, stage 
 		return err
 	})
 }
+
+// RescheduleTimers gives the studio's open timers their jobs again, as
+// after a restore, which carries the timers but not the job queue: a
+// timer due already fires at once, the others when they are due.
+func (s *Store) RescheduleTimers(ctx context.Context, studioID string) (n int, err error) {
+	if s.jobs == nil {
+		return 0, errors.New("store: rescheduling timers needs a job runner")
+	}
+	err = s.write(ctx, func(tx *Tx) error {
+		timers, err := openTimers(ctx, tx, studioID)
+		if err != nil {
+			return err
+		}
+		for _, list := range timers {
+			for _, t := range list {
+				if !t.DueAt.After(tx.now) {
+					_, err = tx.ExecContext(ctx, `UPDATE timers SET fired_at = $1 WHERE id = $2`, tx.now, t.ID)
+				} else {
+					err = s.insertJob(ctx, tx, TimerJob{TimerID: t.ID}, JobOpts{RunAt: t.DueAt})
+				}
+				if err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
