@@ -39,14 +39,14 @@ func backupStudio(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	blobs, err := files.Open(ctx, c.FilesURL, filepath.Join(c.DataDir, "tmp"))
+	blobs, err := openFiles(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer blobs.Close()
 	var m backup.Manifest
 	err = writeFileAtomically(*out, func(w io.Writer) (err error) {
-		m, err = backup.Write(ctx, w, st, blobs, *slug, backup.Options{Passphrase: passphrase, Now: time.Now(), TempDir: filepath.Join(c.DataDir, "tmp")})
+		m, err = backup.Write(ctx, w, st, blobs, *slug, backup.Options{Passphrase: passphrase, Now: time.Now(), TempDir: c.tmpDir()})
 		return err
 	})
 	if err != nil {
@@ -87,7 +87,7 @@ func restoreStudio(ctx context.Context, args []string, e env) error {
 	if err := st.RequireEmpty(ctx); err != nil {
 		return err
 	}
-	blobs, err := files.Open(ctx, c.FilesURL, filepath.Join(c.DataDir, "tmp"))
+	blobs, err := openFiles(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -108,6 +109,14 @@ func openStore(ctx context.Context, c config) (*store.Store, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// tmpDir holds uploads while they arrive and archives while they are read.
+func (c config) tmpDir() string { return filepath.Join(c.DataDir, "tmp") }
+
+// openFiles opens the blob store the configuration names.
+func openFiles(ctx context.Context, c config) (*files.Store, error) {
+	return files.Open(ctx, c.FilesURL, c.tmpDir())
 }
 
 func orDefault(v, def string) string {

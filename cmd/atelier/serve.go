@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"time"
 
-	"atelier/internal/files"
 	"atelier/internal/jobs"
 	"atelier/internal/mail"
 	"atelier/internal/requestid"
@@ -30,7 +28,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	blobs, err := files.Open(ctx, c.FilesURL, filepath.Join(c.DataDir, "tmp"))
+	blobs, err := openFiles(ctx, c)
 	if err != nil {
 		return err
 	}
