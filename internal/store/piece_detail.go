@@ -29,14 +29,7 @@ type PieceDetail struct {
 }
 
 // PieceEvent is a stage change.
-type PieceEvent struct {
-	Kind   string
-	From   studio.Stage
-	To     studio.Stage
-	Reason string
-	UserID string
-	At     time.Time
-}
+type PieceEvent = studio.PieceEvent
 
 // CheckState is a checklist item and whether it is done for the piece.
 type CheckState struct {
@@ -58,14 +51,7 @@ type CoatEntry struct {
 }
 
 // Timer is something a piece waits on.
-type Timer struct {
-	ID      string
-	PieceID string
-	Kind    string
-	Label   string
-	DueAt   time.Time
-	FiredAt *time.Time
-}
+type Timer = studio.Timer
 
 // QCAttempt is one quality control of a piece.
 type QCAttempt struct {
