@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // PieceEventKind is what a stage change of a piece records.
@@ -282,4 +283,29 @@ func (p Piece) ReturnStages() []Stage {
 		return nil
 	}
 	return Stages[:p.Stage.Index()]
+}
+
+// MaxCaptionRunes bounds a photo's caption.
+const MaxCaptionRunes = 500
+
+// CheckCaption refuses a caption longer than a photo needs.
+func CheckCaption(caption string) error {
+	if utf8.RuneCountInString(caption) > MaxCaptionRunes {
+		return FieldError("caption", fmt.Sprintf("must be at most %d characters", MaxCaptionRunes))
+	}
+	return nil
+}
+
+// PhotoStage is the stage a process photo of p shows: the one named, or
+// ("") the current one; never a stage the piece has not reached.
+func (p Piece) PhotoStage(stage Stage) (Stage, error) {
+	switch {
+	case stage == "":
+		return p.Stage, nil
+	case !stage.Valid():
+		return "", FieldError("stage", "is not a stage of the pipeline")
+	case stage.Index() > p.Stage.Index():
+		return "", FieldError("stage", "is ahead of the piece, which is at "+p.Stage.Label())
+	}
+	return stage, nil
 }

@@ -270,3 +270,19 @@ func TestWorkAtOneStageIsRefusedAtAnother(t *testing.T) {
 		t.Errorf("an armature item at sanding: %v", err)
 	}
 }
+
+func TestAProcessPhotoShowsAStageThePieceHasReached(t *testing.T) {
+	p := Piece{Stage: Paint}
+	for _, tt := range []struct {
+		stage, want Stage
+		ok          bool
+	}{{"", Paint, true}, {Sculpt, Sculpt, true}, {Paint, Paint, true}, {Finish, "", false}, {"oven", "", false}} {
+		got, err := p.PhotoStage(tt.stage)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("%q: %q, %v", tt.stage, got, err)
+		}
+	}
+	if CheckCaption(strings.Repeat("é", MaxCaptionRunes)) != nil || CheckCaption(strings.Repeat("a", MaxCaptionRunes+1)) == nil {
+		t.Error("captions are counted in characters, up to the limit")
+	}
+}
