@@ -178,11 +178,15 @@ func (s *Store) CommissionByPortal(ctx context.Context, secret string) (st studi
 }
 
 // commissionWhere loads a commission's own row, without its photos,
-// events and messages.
+// events and messages; in a write transaction it holds the commission's
+// lock until the end (see the package comment).
 func commissionWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.Commission, error) {
-	c, err := scanCommission(tx.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE `+where, args...))
+	c, err := scanCommission(tx.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE `+where+tx.lock, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("commission")
+	}
+	if err == nil {
+		tx.locked()
 	}
 	return c, err
 }
@@ -305,6 +309,10 @@ func inList(first int, vals []string) (string, []any) {
 // recording who moved it and why.
 func (s *Store) MoveCommission(ctx context.Context, studioID, id, userID string, m studio.Move) (d CommissionDetail, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
+		// The piece first: the lock order is a piece, then its commission.
+		if _, err := pieceWhere(ctx, tx, "studio_id = $1 AND commission_id = $2", studioID, id); err != nil && studio.ErrorCode(err) != studio.NotFound {
+			return err
+		}
 		st, err := studioWhere(ctx, tx, "id = $1", studioID)
 		if err != nil {
 			return err

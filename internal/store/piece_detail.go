@@ -122,7 +122,7 @@ func each(ctx context.Context, tx *Tx, q string, args []any, scan func(*sql.Rows
 }
 
 func loadHistory(ctx context.Context, tx *Tx, d *PieceDetail) error {
-	return each(ctx, tx, `SELECT kind, from_stage, to_stage, reason, user_id, at FROM piece_events WHERE piece_id = $1 ORDER BY at, id`, []any{d.ID}, func(r *sql.Rows) error {
+	return each(ctx, tx, `SELECT kind, from_stage, to_stage, reason, user_id, at FROM piece_events WHERE piece_id = $1 ORDER BY seq`, []any{d.ID}, func(r *sql.Rows) error {
 		var e PieceEvent
 		var from, user sql.NullString
 		err := r.Scan(&e.Kind, &from, &e.To, &e.Reason, &user, &e.At)

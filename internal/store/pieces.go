@@ -96,10 +96,15 @@ func nullFloat(n sql.NullFloat64) *float64 {
 	return &n.Float64
 }
 
+// pieceWhere loads a piece; in a write transaction it holds the piece's
+// lock until the end (see the package comment).
 func pieceWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.Piece, error) {
-	p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceColumns+` FROM pieces WHERE `+where, args...))
+	p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceColumns+` FROM pieces WHERE `+where+tx.lock, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("piece")
+	}
+	if err == nil {
+		tx.locked()
 	}
 	return p, err
 }
@@ -149,8 +154,9 @@ func createPiece(ctx context.Context, tx *Tx, studioID, userID string, n studio.
 }
 
 func pieceEvent(ctx context.Context, tx *Tx, p studio.Piece, kind studio.PieceEventKind, from studio.Stage, userID, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO piece_events (id, studio_id, piece_id, kind, from_stage, to_stage, reason, user_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, auth.NewID(), p.StudioID, p.ID, kind, nullString(string(from)), p.Stage, reason, nullString(userID), tx.now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO piece_events (id, studio_id, piece_id, kind, from_stage, to_stage, reason, user_id, at, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM piece_events WHERE piece_id = $3))`,
+		auth.NewID(), p.StudioID, p.ID, kind, nullString(string(from)), p.Stage, reason, nullString(userID), tx.now)
 	return err
 }
 
@@ -182,16 +188,41 @@ func (s *Store) UpdatePiece(ctx context.Context, studioID, id string, upd studio
 			return err
 		}
 		p.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE pieces SET subject = $1, clay_brands = $2, target_height_mm = $3, max_thickness_mm = $4,
-			height_mm = $5, width_mm = $6, depth_mm = $7, foil_share_pct = $8, updated_at = $9 WHERE id = $10`,
-			p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM, p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.UpdatedAt, p.ID)
-		if err != nil {
+		if err := updatePiece(ctx, tx, p, upd); err != nil {
 			return err
 		}
 		d, err = pieceDetail(ctx, tx, p)
 		return err
 	})
 	return d, err
+}
+
+// updatePiece writes the fields the update changed, and no other.
+func updatePiece(ctx context.Context, tx *Tx, p studio.Piece, upd studio.PieceUpdate) error {
+	set, args := []string{}, []any{}
+	for _, c := range []struct {
+		changed bool
+		column  string
+		value   any
+	}{
+		{upd.Subject != nil, "subject", p.Subject},
+		{upd.ClayBrands != nil, "clay_brands", strings.Join(p.ClayBrands, ",")},
+		{upd.TargetHeightMM != nil, "target_height_mm", p.TargetHeightMM},
+		{upd.MaxThicknessMM != nil, "max_thickness_mm", p.MaxThicknessMM},
+		{upd.HeightMM != nil, "height_mm", p.HeightMM},
+		{upd.WidthMM != nil, "width_mm", p.WidthMM},
+		{upd.DepthMM != nil, "depth_mm", p.DepthMM},
+		{upd.FoilSharePct != nil, "foil_share_pct", p.FoilSharePct},
+		{true, "updated_at", p.UpdatedAt},
+	} {
+		if c.changed {
+			args = append(args, c.value)
+			set = append(set, c.column+" = $"+itoa(len(args)))
+		}
+	}
+	args = append(args, p.ID)
+	_, err := tx.ExecContext(ctx, `UPDATE pieces SET `+strings.Join(set, ", ")+` WHERE id = $`+itoa(len(args)), args...)
+	return err
 }
 
 // movePiece makes a move the domain decided: the piece's new stage, the
