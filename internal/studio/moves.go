@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // PieceEventKind is what a stage change of a piece records.
@@ -126,7 +125,7 @@ func CheckReturn(to Stage, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return FieldError("reason", "is required: say what needs redoing")
 	}
-	return nil
+	return TextError("reason", reason, ReasonText)
 }
 
 // Return decides sending p back to an earlier stage to redo work there.
@@ -160,6 +159,9 @@ func (q QCResult) Passed() bool { return len(q.Failed) == 0 }
 func DecideQC(checks map[string]*bool, notes string) (QCResult, error) {
 	next, failed, err := JudgeQC(checks)
 	if err != nil {
+		return QCResult{}, err
+	}
+	if err := TextError("notes", notes, NoteText); err != nil {
 		return QCResult{}, err
 	}
 	notes = strings.TrimSpace(notes)
@@ -288,12 +290,10 @@ func (p Piece) ReturnStages() []Stage {
 // MaxCaptionRunes bounds a photo's caption.
 const MaxCaptionRunes = 500
 
-// CheckCaption refuses a caption longer than a photo needs.
+// CheckCaption refuses a caption that is not one line of text, or longer
+// than a photo needs.
 func CheckCaption(caption string) error {
-	if utf8.RuneCountInString(caption) > MaxCaptionRunes {
-		return FieldError("caption", fmt.Sprintf("must be at most %d characters", MaxCaptionRunes))
-	}
-	return nil
+	return TextError("caption", caption, CaptionText)
 }
 
 // PhotoStage is the stage a process photo of p shows: the one named, or

@@ -110,10 +110,8 @@ func CheckPalette(colours []Colour, reason string) error {
 	for i, c := range colours {
 		at := fmt.Sprintf("colors[%d]", i)
 		name := strings.ToLower(strings.TrimSpace(c.Name))
-		switch {
-		case name == "":
-			f.Add(at+".name", "is required")
-		case names[name]:
+		f.Text(at+".name", c.Name, ColourName)
+		if names[name] && name != "" {
 			f.Add(at+".name", fmt.Sprintf("%q is in the palette twice", c.Name))
 		}
 		switch h := strings.ToLower(c.Hex); {
@@ -127,6 +125,7 @@ func CheckPalette(colours []Colour, reason string) error {
 		}
 		names[name], hexes[strings.ToLower(c.Hex)] = true, true
 	}
+	f.Text("override_reason", reason, NoteText)
 	if len(colours) > 4 && strings.TrimSpace(reason) == "" {
 		f.Add("colors", fmt.Sprintf("%d colours: a figure's palette has 3 or 4; give an override_reason for more", len(colours)))
 	}
