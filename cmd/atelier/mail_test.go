@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"atelier/internal/files/filestest"
-	"atelier/internal/jobs"
 	"atelier/internal/mail/mailtest"
 	"atelier/internal/store"
 )
@@ -52,12 +49,6 @@ func TestServeSendsMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		blobs, _ := filestest.Open(t)
-		enqueuer, err := jobs.New(t.Context(), st, jobs.Config{Files: blobs}) // never started: it only enqueues
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enqueuer.Stop(context.Background())
 		ana, err := st.StudioBySlug(t.Context(), "ana")
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,8 +20,8 @@ func testLog(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), nil))
 }
 
-// openStore opens and migrates the database cfg names, as `atelier serve`
-// does on every start.
+// openStore opens and migrates the database cfg names, River's tables
+// included, as `atelier serve` does on every start.
 func openStore(t *testing.T, cfg store.Config) *store.Store {
 	t.Helper()
 	st, err := store.Open(t.Context(), cfg)
@@ -31,9 +30,6 @@ func openStore(t *testing.T, cfg store.Config) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := Migrate(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -89,30 +85,6 @@ type countWorker struct {
 func (w *countWorker) Work(context.Context, *river.Job[countArgs]) error {
 	w.runs.Add(1)
 	return nil
-}
-
-func TestMigrateIsIdempotentAndSerialised(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			st := openStore(t, storetest.Config(t, d))
-			if d == store.Postgres {
-				// Processes starting together wait for each other's migration.
-				var wg sync.WaitGroup
-				for range 4 {
-					wg.Go(func() {
-						if err := Migrate(t.Context(), st); err != nil {
-							t.Error(err)
-						}
-					})
-				}
-				wg.Wait()
-			}
-			if err := Migrate(t.Context(), st); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
 }
 
 func TestScheduledJobRunsOnceAfterRestart(t *testing.T) {

@@ -35,9 +35,6 @@ func startThumbnails(tb testing.TB, d store.Dialect, log *slog.Logger) thumbSetu
 	tb.Helper()
 	ctx := context.Background()
 	st := storetest.Open(tb, d, nil)
-	if err := Migrate(ctx, st); err != nil {
-		tb.Fatal(err)
-	}
 	blobs, _ := filestest.Open(tb)
 	ana, err := st.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Minis", "Ana"))
 	if err != nil {
@@ -71,8 +68,8 @@ func (s thumbSetup) photo(tb testing.TB, data []byte, w, h int) string {
 }
 
 // enqueue adds the thumbnail job of a photo as an upload does, inside a
-// transaction on the store's pool that commits (River's InsertTx, what the
-// store's job inserter calls), and returns its id.
+// transaction on the store's pool that commits (River's InsertTx, as the
+// store's own job client does), and returns its id.
 func (s thumbSetup) enqueue(tb testing.TB, photoID string) int64 {
 	tb.Helper()
 	ctx := context.Background()

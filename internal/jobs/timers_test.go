@@ -141,19 +141,14 @@ func TestDryTimerFiresAfterRestart(t *testing.T) {
 			blobs, _ := filestest.Open(t)
 			cfg := Config{Files: blobs, Log: testLog(t)}
 
-			// The first server lets the store enqueue jobs but never works
-			// them, as if it ended before the coat was dry.
+			// The first process enqueues the timer's job but never works
+			// it, as if it ended before the coat was dry.
 			st1 := openStore(t, dbCfg)
 			s := dryStudio(t, st1)
 			pieceID := pieceAtFinish(t, st1, s)
-			r1, err := New(t.Context(), st1, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
 			applied := time.Now().Add(-55 * time.Second) // dry in 5 s
 			p, err := st1.LogCoat(t.Context(), s.ID, pieceID, "", studio.MattePolyurethane, false, &applied)
 			if err != nil {
-				stop(t, r1)
 				t.Fatal(err)
 			}
 			if len(p.Timers) != 1 || p.Timers[0].Label != "Coat 1 dry" || p.Timers[0].FiredAt != nil {
@@ -170,7 +165,6 @@ func TestDryTimerFiresAfterRestart(t *testing.T) {
 			if n, _, states := timerJobs(t, st1); n != 1 || states[0] != "scheduled" {
 				t.Fatalf("timer jobs committed with the coat: %d in states %v, want one scheduled", n, states)
 			}
-			stop(t, r1)
 			st1.Close()
 
 			// The second server, on the same database, fires it once, at
@@ -207,17 +201,11 @@ func TestTimerAlreadyDueFiresAtOnce(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
-			blobs, _ := filestest.Open(t)
 			st := openStore(t, storetest.Config(t, d))
 			s := dryStudio(t, st)
 			pieceID := pieceAtFinish(t, st, s)
-			// The inserter is set, so a job would be enqueued if one were
-			// needed; the runner never works, so only startTimer can fire it.
-			r, err := New(t.Context(), st, Config{Files: blobs, Log: testLog(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { stop(t, r) })
+			// The store would enqueue a job if one were needed; no runner
+			// works here, so only startTimer can fire the timer.
 
 			applied := time.Now().Add(-2 * time.Minute) // dry a minute ago
 			p, err := st.LogCoat(t.Context(), s.ID, pieceID, "", studio.MattePolyurethane, false, &applied)

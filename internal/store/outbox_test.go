@@ -20,7 +20,6 @@ const (
 // a commit, neither after a rollback.
 func TestQueueMailCommitsWithItsJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		attachJobs(t, s)
 		ana := mustStudio(t, s, "ana")
 		boom := errors.New("boom")
 		err := s.WriteTx(ctx, func(tx *store.Tx) error {

@@ -33,8 +33,16 @@ func Dialects(tb testing.TB) []store.Dialect {
 // Each runs fn as a subtest per dialect, each with a fresh store.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
+	EachDialect(t, func(t *testing.T, d store.Dialect) { fn(t, Open(t, d, nil)) })
+}
+
+// EachDialect runs fn as a subtest named after each dialect, for tests that
+// open their stores themselves (several, or with a clock). fn may call
+// t.Parallel.
+func EachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
+	t.Helper()
 	for _, d := range Dialects(t) {
-		t.Run(string(d), func(t *testing.T) { fn(t, Open(t, d, nil)) })
+		t.Run(string(d), func(t *testing.T) { fn(t, d) })
 	}
 }
 
