@@ -6,6 +6,7 @@ import (
 
 	"atelier/internal/mail/mailtest"
 	"atelier/internal/store"
+	"atelier/internal/store/storetest"
 )
 
 // A malformed ATELIER_SMTP_URL stops every command at start, says what is
@@ -36,7 +37,7 @@ func TestBadSMTPURL(t *testing.T) {
 // `atelier serve` with ATELIER_SMTP_URL sends the outbox's mail. Another
 // process on the same database queues it, as a second instance would.
 func TestServeSendsMail(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		srv := mailtest.Start(t, mailtest.Options{TLS: mailtest.ImplicitTLS, Username: "ana", Password: "secret"})
 		c := newCLI(t, d)
 		c.env["ATELIER_SMTP_URL"] = srv.URL("studio@example.com")

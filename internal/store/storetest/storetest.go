@@ -36,14 +36,20 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	EachDialect(t, func(t *testing.T, d store.Dialect) { fn(t, Open(t, d, nil)) })
 }
 
-// EachDialect runs fn as a subtest named after each dialect, for tests that
-// open their stores themselves (several, or with a clock). fn may call
-// t.Parallel.
-func EachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
+// EachDialect runs fn as a subtest (or sub-benchmark) named after each
+// dialect, for tests that open their stores themselves: several, with a
+// clock, or with the rest of a server. fn may call t.Parallel.
+func EachDialect[T subtester[T]](t T, fn func(t T, d store.Dialect)) {
 	t.Helper()
 	for _, d := range Dialects(t) {
-		t.Run(string(d), func(t *testing.T) { fn(t, d) })
+		t.Run(string(d), func(t T) { fn(t, d) })
 	}
+}
+
+// subtester is *testing.T or *testing.B.
+type subtester[T any] interface {
+	testing.TB
+	Run(name string, f func(T)) bool
 }
 
 // Open returns a migrated store of dialect d that lives as long as the
