@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"atelier/internal/backup"
-	"atelier/internal/files"
-	"atelier/internal/jobs"
 	"atelier/internal/store"
 )
 
@@ -101,7 +99,7 @@ func restoreStudio(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	timers, err := rescheduleTimers(ctx, st, blobs, m.Studio)
+	timers, err := rescheduleTimers(ctx, st, m.Studio)
 	if err != nil {
 		return fmt.Errorf("the studio is restored, but its timers are not scheduled: %w", err)
 	}
@@ -109,15 +107,11 @@ func restoreStudio(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// rescheduleTimers queues the jobs of the restored studio's open timers;
-// the archive carries the timers, not the job queue. Pending mail is left
-// as it was: the source had not sent it either.
-func rescheduleTimers(ctx context.Context, st *store.Store, blobs *files.Store, slug string) (int, error) {
-	runner, err := jobs.New(ctx, st, jobs.Config{Files: blobs})
-	if err != nil {
-		return 0, err
-	}
-	defer runner.Stop(context.WithoutCancel(ctx))
+// rescheduleTimers queues the jobs of the restored studio's open timers,
+// which the next `atelier serve` works; the archive carries the timers, not
+// the job queue. Pending mail is left as it was: the source had not sent it
+// either.
+func rescheduleTimers(ctx context.Context, st *store.Store, slug string) (int, error) {
 	studio, err := st.StudioBySlug(ctx, slug)
 	if err != nil {
 		return 0, err

@@ -351,7 +351,7 @@ func TestBackupAndRestoreRefuseBadInput(t *testing.T) {
 		}
 	})
 
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		dst := newCLI(t, d)
 		tests := []struct {
 			name  string
@@ -392,7 +392,7 @@ func TestBackupAndRestoreRefuseBadInput(t *testing.T) {
 // A restore queues the jobs of the timers still running, which the archive
 // carries as rows but not as jobs: the coat still dries on the new install.
 func TestRestoreReschedulesTimers(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		ctx := context.Background()
 		c := newCLI(t, d)
 		c.must("", "studio", "create", "--slug", "ana", "--name", "Ana", "--artist", "Ana")

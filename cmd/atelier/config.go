@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"atelier/internal/files"
-	"atelier/internal/jobs"
 	"atelier/internal/mail"
 	"atelier/internal/server"
 	"atelier/internal/store"
@@ -101,10 +100,6 @@ func openStore(ctx context.Context, c config) (*store.Store, error) {
 		return nil, err
 	}
 	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if err := jobs.Migrate(ctx, st); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"atelier/internal/files/filestest"
-	"atelier/internal/jobs"
 	"atelier/internal/mail/mailtest"
 	"atelier/internal/store"
+	"atelier/internal/store/storetest"
 )
 
 // A malformed ATELIER_SMTP_URL stops every command at start, says what is
@@ -39,7 +37,7 @@ func TestBadSMTPURL(t *testing.T) {
 // `atelier serve` with ATELIER_SMTP_URL sends the outbox's mail. Another
 // process on the same database queues it, as a second instance would.
 func TestServeSendsMail(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		srv := mailtest.Start(t, mailtest.Options{TLS: mailtest.ImplicitTLS, Username: "ana", Password: "secret"})
 		c := newCLI(t, d)
 		c.env["ATELIER_SMTP_URL"] = srv.URL("studio@example.com")
@@ -52,12 +50,6 @@ func TestServeSendsMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		blobs, _ := filestest.Open(t)
-		enqueuer, err := jobs.New(t.Context(), st, jobs.Config{Files: blobs}) // never started: it only enqueues
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enqueuer.Stop(context.Background())
 		ana, err := st.StudioBySlug(t.Context(), "ana")
 		if err != nil {
 			t.Fatal(err)

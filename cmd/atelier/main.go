@@ -11,6 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Studios name their time zone; a host or container without a zoneinfo
+	// database must still know it.
+	_ "time/tzdata"
 )
 
 const usage = `atelier — the studio system for portrait miniatures

@@ -51,16 +51,10 @@ func (c *cli) must(stdin string, args ...string) string {
 	return out
 }
 
-func forEachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) { fn(t, d) })
-	}
-}
-
 // The automation path end to end: create a studio, its owner and a token
 // with the CLI, then use the token against the running server.
 func TestCLIAndServe(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		c := newCLI(t, d)
 		c.must("", "migrate")
 		c.must("", "studio", "create", "--slug", "ana", "--name", "Ana's Miniatures", "--artist", "Ana Petrova",
@@ -142,7 +136,7 @@ func getJSON(t *testing.T, url, token string, v any) int {
 }
 
 func TestCLIRefusesBadInput(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, d store.Dialect) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		c := newCLI(t, d)
 		c.must("", "studio", "create", "--slug", "ana", "--name", "Ana", "--artist", "Ana")
 		c.must("a long password\n", "user", "add", "--studio", "ana", "--email", "ana@example.com", "--name", "Ana", "--role", "owner", "--password-stdin")

@@ -274,34 +274,32 @@ func TestArchiveLayout(t *testing.T) {
 
 // The archive of one studio holds nothing of another in the same install.
 func TestArchiveHoldsOnlyItsStudio(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			src := newInstall(t, d)
-			s := seed(t, src)
-			archive := write(t, src, "ana", "")
-			for _, b := range s.ben {
-				if bytes.Contains(archive, []byte(b)) {
-					t.Errorf("the archive of ana holds %q of ben", b)
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		src := newInstall(t, d)
+		s := seed(t, src)
+		archive := write(t, src, "ana", "")
+		for _, b := range s.ben {
+			if bytes.Contains(archive, []byte(b)) {
+				t.Errorf("the archive of ana holds %q of ben", b)
+			}
+		}
+		es := entries(t, archive)
+		anaID := records(t, src.db, "ana")["studios"][0]["id"]
+		for _, e := range es[1:] {
+			if !strings.HasPrefix(e.hdr.Name, "tables/") {
+				continue
+			}
+			for line := range bytes.Lines(e.data) {
+				var row map[string]any
+				if err := json.Unmarshal(line, &row); err != nil {
+					t.Fatal(err)
+				}
+				if owner := row["studio_id"]; e.hdr.Name != "tables/studios.jsonl" && owner != anaID {
+					t.Errorf("%s holds a row of studio %v", e.hdr.Name, owner)
 				}
 			}
-			es := entries(t, archive)
-			anaID := records(t, src.db, "ana")["studios"][0]["id"]
-			for _, e := range es[1:] {
-				if !strings.HasPrefix(e.hdr.Name, "tables/") {
-					continue
-				}
-				for line := range bytes.Lines(e.data) {
-					var row map[string]any
-					if err := json.Unmarshal(line, &row); err != nil {
-						t.Fatal(err)
-					}
-					if owner := row["studio_id"]; e.hdr.Name != "tables/studios.jsonl" && owner != anaID {
-						t.Errorf("%s holds a row of studio %v", e.hdr.Name, owner)
-					}
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // rewrite rebuilds a plain archive through edit, which may change or drop
@@ -445,33 +443,31 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 			return data
 		}), "", studio.Invalid, `column "x" is unknown`},
 	}
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			dst := newInstall(t, d)
-			// A blob the target held before stays when a restore fails.
-			var before string
-			for _, content := range s.anaFiles {
-				before = dst.mustFileBlobOnly(t, content)
-				break
-			}
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					_, err := backup.Restore(ctx, bytes.NewReader(c.archive), dst.db, dst.blobs, c.passphrase)
-					if studio.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.msg) {
-						t.Fatalf("got %v, want %s saying %q", err, c.code, c.msg)
-					}
-					assertNothingWritten(t, dst, before)
-					if ok, _ := dst.blobs.Exists(ctx, before); !ok {
-						t.Fatal("a failed restore removed a blob it had not added")
-					}
-				})
-			}
-			// The good archives still go in, after all those refusals.
-			if _, err := backup.Restore(ctx, bytes.NewReader(plain), dst.db, dst.blobs, ""); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		dst := newInstall(t, d)
+		// A blob the target held before stays when a restore fails.
+		var before string
+		for _, content := range s.anaFiles {
+			before = dst.mustFileBlobOnly(t, content)
+			break
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := backup.Restore(ctx, bytes.NewReader(c.archive), dst.db, dst.blobs, c.passphrase)
+				if studio.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.msg) {
+					t.Fatalf("got %v, want %s saying %q", err, c.code, c.msg)
+				}
+				assertNothingWritten(t, dst, before)
+				if ok, _ := dst.blobs.Exists(ctx, before); !ok {
+					t.Fatal("a failed restore removed a blob it had not added")
+				}
+			})
+		}
+		// The good archives still go in, after all those refusals.
+		if _, err := backup.Restore(ctx, bytes.NewReader(plain), dst.db, dst.blobs, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // mustFileBlobOnly stores a blob with no record referring to it, as an
@@ -494,16 +490,14 @@ func (r readSpy) Read([]byte) (int, error) {
 }
 
 func TestRestoreRefusesANonEmptyInstallBeforeReading(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			dst := newInstall(t, d)
-			dst.mustStudio(t, "zoe", "zoe@example.com")
-			_, err := backup.Restore(ctx, readSpy{t}, dst.db, dst.blobs, "")
-			if studio.ErrorCode(err) != studio.Conflict || !strings.Contains(err.Error(), "already has a studio") {
-				t.Fatalf("got %v", err)
-			}
-		})
-	}
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		dst := newInstall(t, d)
+		dst.mustStudio(t, "zoe", "zoe@example.com")
+		_, err := backup.Restore(ctx, readSpy{t}, dst.db, dst.blobs, "")
+		if studio.ErrorCode(err) != studio.Conflict || !strings.Contains(err.Error(), "already has a studio") {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func TestBackupRefusals(t *testing.T) {

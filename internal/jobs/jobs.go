@@ -1,7 +1,9 @@
 // Package jobs runs Atelier's durable background work with River on the
 // store's own database, SQLite or PostgreSQL: jobs survive restarts, run
 // once however many instances share the database, and are committed in the
-// same transaction as the rows they belong to (see store.SetJobInserter).
+// same transaction as the rows they belong to. The store enqueues them
+// itself, in any process that opens it (see store/river.go); this package
+// works them.
 package jobs
 
 import (
@@ -81,9 +83,9 @@ type Runner struct {
 	pool *sql.DB
 }
 
-// New prepares the River client on st's database, whose River tables
-// Migrate has created, and lets st enqueue jobs from then on. Jobs are
-// worked only after Start; call Stop in any case to release the client.
+// New prepares the River client that works the jobs on st's database,
+// whose River tables st.Migrate has created. Jobs are worked only after
+// Start; call Stop in any case to release the client.
 func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 	cfg = cfg.withDefaults()
 	if cfg.Files == nil {
@@ -100,9 +102,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		}
 		return nil, fmt.Errorf("jobs: creating the River client: %w", err)
 	}
-	r := &Runner{client: client, pool: pool}
-	st.SetJobInserter(r.insertTx)
-	return r, nil
+	return &Runner{client: client, pool: pool}, nil
 }
 
 // driverFor picks River's driver for the store's database.
@@ -161,11 +161,5 @@ func (r *Runner) Stop(ctx context.Context) error {
 	if r.pool != nil {
 		err = errors.Join(err, r.pool.Close())
 	}
-	return err
-}
-
-// insertTx is the store's job inserter.
-func (r *Runner) insertTx(ctx context.Context, tx *sql.Tx, args store.JobArgs, opts store.JobOpts) error {
-	_, err := r.client.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: opts.RunAt})
 	return err
 }

@@ -2,8 +2,9 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,8 +22,8 @@ func testLog(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), nil))
 }
 
-// openStore opens and migrates the database cfg names, as `atelier serve`
-// does on every start.
+// openStore opens and migrates the database cfg names, River's tables
+// included, as `atelier serve` does on every start.
 func openStore(t *testing.T, cfg store.Config) *store.Store {
 	t.Helper()
 	st, err := store.Open(t.Context(), cfg)
@@ -31,9 +32,6 @@ func openStore(t *testing.T, cfg store.Config) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := Migrate(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -75,6 +73,39 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// finishedJobs waits until River is done with every job of the kind
+// (completed, cancelled or discarded: it never runs them again) and
+// returns how each ended, oldest first, as "state after attempts", so
+// that a test can tell that nothing more will happen without waiting for
+// it not to.
+func finishedJobs(t *testing.T, st *store.Store, kind string) string {
+	t.Helper()
+	var ends []string
+	waitFor(t, "River to finish the "+kind+" jobs", func() bool {
+		ends = ends[:0]
+		rows, err := st.DB().QueryContext(t.Context(), `SELECT state, attempt, finalized_at IS NOT NULL FROM river_job WHERE kind = $1 ORDER BY id`, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		done := true
+		for rows.Next() {
+			var state string
+			var attempt int
+			var final bool
+			if err := rows.Scan(&state, &attempt, &final); err != nil {
+				t.Fatal(err)
+			}
+			ends, done = append(ends, fmt.Sprintf("%s after %d", state, attempt)), done && final
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return done
+	})
+	return strings.Join(ends, ", ")
+}
+
 type countArgs struct{}
 
 func (countArgs) Kind() string { return "test_count" }
@@ -91,64 +122,42 @@ func (w *countWorker) Work(context.Context, *river.Job[countArgs]) error {
 	return nil
 }
 
-func TestMigrateIsIdempotentAndSerialised(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			st := openStore(t, storetest.Config(t, d))
-			if d == store.Postgres {
-				// Processes starting together wait for each other's migration.
-				var wg sync.WaitGroup
-				for range 4 {
-					wg.Go(func() {
-						if err := Migrate(t.Context(), st); err != nil {
-							t.Error(err)
-						}
-					})
-				}
-				wg.Wait()
-			}
-			if err := Migrate(t.Context(), st); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-}
-
 func TestScheduledJobRunsOnceAfterRestart(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			dbCfg := storetest.Config(t, d)
-			blobs, _ := filestest.Open(t)
-			var runs atomic.Int32
-			cfg := Config{Files: blobs, Log: testLog(t), register: func(w *river.Workers) {
-				river.AddWorker(w, &countWorker{runs: &runs})
-			}}
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		t.Parallel()
+		dbCfg := storetest.Config(t, d)
+		blobs, _ := filestest.Open(t)
+		var runs atomic.Int32
+		cfg := Config{Files: blobs, Log: testLog(t), register: func(w *river.Workers) {
+			river.AddWorker(w, &countWorker{runs: &runs})
+		}}
 
-			// The first process enqueues the job and ends before it is due.
-			st1 := openStore(t, dbCfg)
-			r1 := start(t, st1, cfg)
-			res, err := r1.client.Insert(t.Context(), countArgs{}, &river.InsertOpts{ScheduledAt: time.Now().Add(2 * time.Second)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stop(t, r1)
-			st1.Close()
-			if n := runs.Load(); n != 0 {
-				t.Fatalf("the job ran %d times before it was due", n)
-			}
+		// The first process enqueues the job and ends before it is due.
+		st1 := openStore(t, dbCfg)
+		r1 := start(t, st1, cfg)
+		res, err := r1.client.Insert(t.Context(), countArgs{}, &river.InsertOpts{ScheduledAt: time.Now().Add(2 * time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop(t, r1)
+		st1.Close()
+		if n := runs.Load(); n != 0 {
+			t.Fatalf("the job ran %d times before it was due", n)
+		}
 
-			// The second process, on the same database, runs it.
-			r2 := start(t, openStore(t, dbCfg), cfg)
-			waitFor(t, "the job to complete", func() bool {
-				job, err := r2.client.JobGet(t.Context(), res.Job.ID)
-				return err == nil && job.State == rivertype.JobStateCompleted
-			})
-			time.Sleep(2 * time.Second) // time enough for a second run to show
-			if n := runs.Load(); n != 1 {
-				t.Fatalf("the job ran %d times, want once", n)
-			}
+		// The second process, on the same database, runs it, and River
+		// is done with it after one attempt: no second run can follow.
+		st2 := openStore(t, dbCfg)
+		r2 := start(t, st2, cfg)
+		waitFor(t, "the job to complete", func() bool {
+			job, err := r2.client.JobGet(t.Context(), res.Job.ID)
+			return err == nil && job.State == rivertype.JobStateCompleted
 		})
-	}
+		if ends := finishedJobs(t, st2, countArgs{}.Kind()); ends != "completed after 1" {
+			t.Fatalf("jobs ended %q, want one completed after 1 attempt", ends)
+		}
+		if n := runs.Load(); n != 1 {
+			t.Fatalf("the job ran %d times, want once", n)
+		}
+	})
 }

@@ -17,39 +17,37 @@ import (
 )
 
 func TestSweepRunsOnStart(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			st := openStore(t, storetest.Config(t, d))
-			blobs, dir := filestest.Open(t)
-			used := putBlob(t, blobs, dir, "used by a file row", 2*time.Hour)
-			oldOrphan := putBlob(t, blobs, dir, "left behind long ago", 2*time.Hour)
-			freshOrphan := putBlob(t, blobs, dir, "its row is on the way", 0)
-			referTo(t, st, used)
-			addSessions(t, st)
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		t.Parallel()
+		st := openStore(t, storetest.Config(t, d))
+		blobs, dir := filestest.Open(t)
+		used := putBlob(t, blobs, dir, "used by a file row", 2*time.Hour)
+		oldOrphan := putBlob(t, blobs, dir, "left behind long ago", 2*time.Hour)
+		freshOrphan := putBlob(t, blobs, dir, "its row is on the way", 0)
+		referTo(t, st, used)
+		addSessions(t, st)
 
-			r, err := New(t.Context(), st, Config{Files: blobs, Log: testLog(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { stop(t, r) })
-			done, cancel := r.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
-			defer cancel()
-			if err := r.Start(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			waitForSweep(t, done)
+		r, err := New(t.Context(), st, Config{Files: blobs, Log: testLog(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { stop(t, r) })
+		done, cancel := r.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+		defer cancel()
+		if err := r.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		waitForSweep(t, done)
 
-			for sha, want := range map[string]bool{used: true, oldOrphan: false, freshOrphan: true} {
-				if ok, err := blobs.Exists(t.Context(), sha); err != nil || ok != want {
-					t.Errorf("blob %.8s exists %v (%v), want %v", sha, ok, err, want)
-				}
+		for sha, want := range map[string]bool{used: true, oldOrphan: false, freshOrphan: true} {
+			if ok, err := blobs.Exists(t.Context(), sha); err != nil || ok != want {
+				t.Errorf("blob %.8s exists %v (%v), want %v", sha, ok, err, want)
 			}
-			if got := sessionTokens(t, st); got != "live" {
-				t.Errorf("sessions left: %q, want only the live one", got)
-			}
-		})
-	}
+		}
+		if got := sessionTokens(t, st); got != "live" {
+			t.Errorf("sessions left: %q, want only the live one", got)
+		}
+	})
 }
 
 func waitForSweep(t *testing.T, events <-chan *river.Event) {

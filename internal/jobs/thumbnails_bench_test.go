@@ -24,31 +24,29 @@ var phonePhoto = sync.OnceValue(func() []byte { return imagingtest.PhonePhoto(40
 // from the blob store, draw three variants, store them and their rows.
 // peak-heap-MB is the most heap one run held at once.
 func BenchmarkThumbnailJob12MP(b *testing.B) {
-	for _, d := range storetest.Dialects(b) {
-		b.Run(string(d), func(b *testing.B) {
-			s := startThumbnails(b, d, nil)
-			photo := s.photo(b, phonePhoto(), 3000, 4000)
-			w := newThumbnailWorker(s.st, Config{Files: s.blobs}.withDefaults())
-			job := &river.Job[store.ThumbnailJob]{Args: store.ThumbnailJob{StudioID: s.studio.ID, PhotoID: photo}}
-			b.ReportAllocs()
-			var peak uint64
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				runtime.GC()
-				sampler := imagingtest.StartHeapSampler()
-				b.StartTimer()
-				err := w.Work(context.Background(), job)
-				b.StopTimer()
-				peak = max(peak, sampler.Stop())
-				b.StartTimer()
-				if err != nil {
-					b.Fatal(err)
-				}
+	storetest.EachDialect(b, func(b *testing.B, d store.Dialect) {
+		s := startThumbnails(b, d, nil)
+		photo := s.photo(b, phonePhoto(), 3000, 4000)
+		w := newThumbnailWorker(s.st, Config{Files: s.blobs}.withDefaults())
+		job := &river.Job[store.ThumbnailJob]{Args: store.ThumbnailJob{StudioID: s.studio.ID, PhotoID: photo}}
+		b.ReportAllocs()
+		var peak uint64
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			runtime.GC()
+			sampler := imagingtest.StartHeapSampler()
+			b.StartTimer()
+			err := w.Work(context.Background(), job)
+			b.StopTimer()
+			peak = max(peak, sampler.Stop())
+			b.StartTimer()
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-		})
-	}
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
 }
 
 // From upload to visible thumbnail: the request's checks (Verify), the
@@ -56,30 +54,28 @@ func BenchmarkThumbnailJob12MP(b *testing.B) {
 // the job up and runs it; the clock stops when the variants can be read.
 // queue-ms is the part spent waiting for River to fetch the job.
 func BenchmarkUploadToThumbnail12MP(b *testing.B) {
-	for _, d := range storetest.Dialects(b) {
-		b.Run(string(d), func(b *testing.B) {
-			s := startThumbnails(b, d, nil)
-			data := phonePhoto()
-			var queued time.Duration
-			b.ResetTimer()
-			for range b.N {
-				if _, err := imaging.Verify(bytes.NewReader(data), 0); err != nil {
-					b.Fatal(err)
-				}
-				photo := s.photo(b, data, 3000, 4000)
-				id := s.enqueue(b, photo)
-				s.waitForVariants(b, photo)
-				b.StopTimer()
-				job, err := s.r.client.JobGet(context.Background(), id)
-				if err != nil || job.AttemptedAt == nil {
-					b.Fatalf("job %+v, %v", job, err)
-				}
-				queued += job.AttemptedAt.Sub(job.CreatedAt)
-				b.StartTimer()
+	storetest.EachDialect(b, func(b *testing.B, d store.Dialect) {
+		s := startThumbnails(b, d, nil)
+		data := phonePhoto()
+		var queued time.Duration
+		b.ResetTimer()
+		for range b.N {
+			if _, err := imaging.Verify(bytes.NewReader(data), 0); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(queued.Milliseconds())/float64(b.N), "queue-ms")
-		})
-	}
+			photo := s.photo(b, data, 3000, 4000)
+			id := s.enqueue(b, photo)
+			s.waitForVariants(b, photo)
+			b.StopTimer()
+			job, err := s.r.client.JobGet(context.Background(), id)
+			if err != nil || job.AttemptedAt == nil {
+				b.Fatalf("job %+v, %v", job, err)
+			}
+			queued += job.AttemptedAt.Sub(job.CreatedAt)
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(queued.Milliseconds())/float64(b.N), "queue-ms")
+	})
 }
 
 // waitForVariants polls, as a page would, until the photo's three

@@ -35,9 +35,6 @@ func startThumbnails(tb testing.TB, d store.Dialect, log *slog.Logger) thumbSetu
 	tb.Helper()
 	ctx := context.Background()
 	st := storetest.Open(tb, d, nil)
-	if err := Migrate(ctx, st); err != nil {
-		tb.Fatal(err)
-	}
 	blobs, _ := filestest.Open(tb)
 	ana, err := st.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Minis", "Ana"))
 	if err != nil {
@@ -71,8 +68,8 @@ func (s thumbSetup) photo(tb testing.TB, data []byte, w, h int) string {
 }
 
 // enqueue adds the thumbnail job of a photo as an upload does, inside a
-// transaction on the store's pool that commits (River's InsertTx, what the
-// store's job inserter calls), and returns its id.
+// transaction on the store's pool that commits (River's InsertTx, as the
+// store's own job client does), and returns its id.
 func (s thumbSetup) enqueue(tb testing.TB, photoID string) int64 {
 	tb.Helper()
 	ctx := context.Background()
@@ -133,78 +130,74 @@ func nearRed(c color.Color) bool {
 // comes out as three portrait JPEGs without any metadata, the red corner
 // (stored top left) turned to the top right.
 func TestThumbnailJob(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			s := startThumbnails(t, d, testLog(t))
-			stored := imagingtest.WithEXIF(imagingtest.JPEG(t, imagingtest.Quadrants(2000, 1500), 92), imagingtest.GPSEXIF(6))
-			photo := s.photo(t, stored, 1500, 2000)
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		t.Parallel()
+		s := startThumbnails(t, d, testLog(t))
+		stored := imagingtest.WithEXIF(imagingtest.JPEG(t, imagingtest.Quadrants(2000, 1500), 92), imagingtest.GPSEXIF(6))
+		photo := s.photo(t, stored, 1500, 2000)
 
-			if job := s.run(t, photo); job.State != rivertype.JobStateCompleted {
-				t.Fatalf("the job ended %s", job.State)
-			}
-			vs, err := s.st.PhotoVariants(t.Context(), s.studio.ID, photo)
-			if err != nil || len(vs) != 3 {
-				t.Fatalf("variants %+v, %v", vs, err)
-			}
-			want := map[int][2]int{1600: {1200, 1600}, 400: {300, 400}, 160: {120, 160}}
-			for _, v := range vs {
-				data := s.blob(t, v.File.SHA256)
-				for _, trace := range []string{"Exif", imagingtest.SpyCam} {
-					if bytes.Contains(data, []byte(trace)) {
-						t.Errorf("variant %d holds %q", v.Size, trace)
-					}
-				}
-				img, err := jpeg.Decode(bytes.NewReader(data))
-				if err != nil {
-					t.Fatal(err)
-				}
-				b := img.Bounds()
-				if got := [2]int{b.Dx(), b.Dy()}; got != want[v.Size] || got != [2]int{v.Width, v.Height} {
-					t.Errorf("variant %d is %v, recorded %d×%d, want %v", v.Size, got, v.Width, v.Height, want[v.Size])
-				}
-				if !nearRed(img.At(b.Dx()*3/4, b.Dy()/4)) || nearRed(img.At(b.Dx()/4, b.Dy()/4)) {
-					t.Errorf("variant %d is not upright", v.Size)
-				}
-				if v.File.Size != int64(len(data)) || v.File.ContentType != "image/jpeg" || v.File.Name != "grandma-"+strconv.Itoa(v.Size)+".jpg" {
-					t.Errorf("variant %d file %+v", v.Size, v.File)
+		if job := s.run(t, photo); job.State != rivertype.JobStateCompleted {
+			t.Fatalf("the job ended %s", job.State)
+		}
+		vs, err := s.st.PhotoVariants(t.Context(), s.studio.ID, photo)
+		if err != nil || len(vs) != 3 {
+			t.Fatalf("variants %+v, %v", vs, err)
+		}
+		want := map[int][2]int{1600: {1200, 1600}, 400: {300, 400}, 160: {120, 160}}
+		for _, v := range vs {
+			data := s.blob(t, v.File.SHA256)
+			for _, trace := range []string{"Exif", imagingtest.SpyCam} {
+				if bytes.Contains(data, []byte(trace)) {
+					t.Errorf("variant %d holds %q", v.Size, trace)
 				}
 			}
+			img, err := jpeg.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := img.Bounds()
+			if got := [2]int{b.Dx(), b.Dy()}; got != want[v.Size] || got != [2]int{v.Width, v.Height} {
+				t.Errorf("variant %d is %v, recorded %d×%d, want %v", v.Size, got, v.Width, v.Height, want[v.Size])
+			}
+			if !nearRed(img.At(b.Dx()*3/4, b.Dy()/4)) || nearRed(img.At(b.Dx()/4, b.Dy()/4)) {
+				t.Errorf("variant %d is not upright", v.Size)
+			}
+			if v.File.Size != int64(len(data)) || v.File.ContentType != "image/jpeg" || v.File.Name != "grandma-"+strconv.Itoa(v.Size)+".jpg" {
+				t.Errorf("variant %d file %+v", v.Size, v.File)
+			}
+		}
 
-			// Run again (a retry, or the job enqueued twice): the same rows.
-			if job := s.run(t, photo); job.State != rivertype.JobStateCompleted {
-				t.Fatalf("the second run ended %s", job.State)
+		// Run again (a retry, or the job enqueued twice): the same rows.
+		if job := s.run(t, photo); job.State != rivertype.JobStateCompleted {
+			t.Fatalf("the second run ended %s", job.State)
+		}
+		again, _ := s.st.PhotoVariants(t.Context(), s.studio.ID, photo)
+		for i := range again {
+			if again[i] != vs[i] {
+				t.Errorf("the second run changed variant %d: %+v, then %+v", again[i].Size, vs[i], again[i])
 			}
-			again, _ := s.st.PhotoVariants(t.Context(), s.studio.ID, photo)
-			for i := range again {
-				if again[i] != vs[i] {
-					t.Errorf("the second run changed variant %d: %+v, then %+v", again[i].Size, vs[i], again[i])
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestThumbnailJobGivesUpOnlyWhenItMust(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			t.Parallel()
-			s := startThumbnails(t, d, testLog(t))
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		t.Parallel()
+		s := startThumbnails(t, d, testLog(t))
 
-			// A photo deleted since its upload: nothing to do, no error.
-			if job := s.run(t, "deleted-photo"); job.State != rivertype.JobStateCompleted {
-				t.Errorf("the job of a deleted photo ended %s", job.State)
-			}
+		// A photo deleted since its upload: nothing to do, no error.
+		if job := s.run(t, "deleted-photo"); job.State != rivertype.JobStateCompleted {
+			t.Errorf("the job of a deleted photo ended %s", job.State)
+		}
 
-			// An original that cannot be drawn is not retried for weeks.
-			jpg := imagingtest.JPEG(t, imagingtest.Photo(400, 300), 90)
-			broken := s.photo(t, jpg[:len(jpg)/2], 400, 300)
-			if job := s.run(t, broken); job.State != rivertype.JobStateCancelled {
-				t.Errorf("the job of a broken original ended %s", job.State)
-			}
-			if vs, _ := s.st.PhotoVariants(t.Context(), s.studio.ID, broken); len(vs) != 0 {
-				t.Errorf("a broken original got variants: %+v", vs)
-			}
-		})
-	}
+		// An original that cannot be drawn is not retried for weeks.
+		jpg := imagingtest.JPEG(t, imagingtest.Photo(400, 300), 90)
+		broken := s.photo(t, jpg[:len(jpg)/2], 400, 300)
+		if job := s.run(t, broken); job.State != rivertype.JobStateCancelled {
+			t.Errorf("the job of a broken original ended %s", job.State)
+		}
+		if vs, _ := s.st.PhotoVariants(t.Context(), s.studio.ID, broken); len(vs) != 0 {
+			t.Errorf("a broken original got variants: %+v", vs)
+		}
+	})
 }

@@ -25,14 +25,12 @@ import (
 // and afterwards every piece's history is one unbroken chain, no rule of the
 // pipeline is broken, no edit is lost and no answer was a 5xx.
 func TestConcurrentWritesKeepEveryRule(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			r := newRacer(t, d)
-			r.drive(t, 32, 4*time.Second)
-			r.editInPairs(t, 40)
-			r.check(t)
-		})
-	}
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		r := newRacer(t, d)
+		r.drive(t, 32, 4*time.Second)
+		r.editInPairs(t, 40)
+		r.check(t)
+	})
 }
 
 // racer is a studio with a few pieces and the server instances that

@@ -278,7 +278,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.post("/pieces", url.Values{"subject": {"Aunt May"}, "target_height": {"1.5"}}, nil)
 		want(t, res, body, 303)
 		may := strings.TrimPrefix(res.Header.Get("Location"), "/pieces/")
-		storetest.WalkPiece(t, s, ana.ID, may)
+		storetest.WalkPiece(t, s, ana.ID, may, studio.QC)
 		res, body = b.post("/pieces/"+may+"/qc", url.Values{"checks": {"proportions", "no_seams", "even_paint", "eyes", "coating", "no_cracks"}}, nil)
 		want(t, res, body, 303)
 		res, body = b.get("/pieces/" + may)

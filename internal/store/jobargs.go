@@ -1,10 +1,8 @@
 package store
 
-import "context"
-
-// The background jobs the store enqueues inside its own transactions. The
-// workers live in package jobs, which imports store; the argument types
-// live here so that the store can name them.
+// The background jobs the store enqueues inside its own transactions (see
+// river.go). The workers live in package jobs, which imports store; the
+// argument types live here so that the store can name them.
 
 // ThumbnailJob makes the metadata-free variants (1600, 400 and 160 px on
 // the long side) of an uploaded photo.
@@ -24,12 +22,10 @@ type SendMailJob struct {
 // Kind names the job for River.
 func (SendMailJob) Kind() string { return "send_mail" }
 
-// enqueue adds a job in tx when this process runs background jobs. A
-// process without a job runner (the CLI) enqueues nothing; `atelier serve`
-// always has one.
-func (s *Store) enqueue(ctx context.Context, tx *Tx, args JobArgs) error {
-	if s.jobs == nil {
-		return nil
-	}
-	return s.insertJob(ctx, tx, args, JobOpts{})
+// TimerJob fires a piece's timer when it is due.
+type TimerJob struct {
+	TimerID string `json:"timer_id"`
 }
+
+// Kind names the job for River.
+func (TimerJob) Kind() string { return "timer" }

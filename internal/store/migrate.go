@@ -2,13 +2,19 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"log/slog"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 // Migrations are append-only: a released file is never edited, a change is
@@ -17,8 +23,11 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate brings the schema up to date. It is safe to run from several
-// processes at once: on PostgreSQL an advisory lock serialises them.
+// Migrate brings the schema up to date: our tables and River's job queue,
+// which the store enqueues into. It applies only what is missing, so it
+// runs on every start, and it is safe to run from several processes at
+// once: on PostgreSQL advisory locks serialise them. The version is that
+// of our migrations.
 func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 	p, err := s.migrator(ctx)
 	if err != nil {
@@ -26,6 +35,9 @@ func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return 0, fmt.Errorf("store: migrating: %w", err)
+	}
+	if err := s.migrateRiver(ctx); err != nil {
+		return 0, err
 	}
 	return p.GetDBVersion(ctx)
 }
@@ -54,4 +66,54 @@ func (s *Store) migrator(ctx context.Context) (*goose.Provider, error) {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	return goose.NewProvider(dialect, s.writer, dir, opts...)
+}
+
+// migrateRiver creates or updates River's tables. On PostgreSQL they go to
+// the first schema of the connection's search_path (River's Schema is left
+// empty on purpose), which keeps isolated test schemas apart.
+func (s *Store) migrateRiver(ctx context.Context) error {
+	driver := riverdriver.Driver[*sql.Tx](riversqlite.New(s.writer))
+	if s.dialect == Postgres {
+		unlock, err := lockSchema(ctx, s.writer)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		driver = riverdatabasesql.New(s.writer)
+	}
+	// Errors are returned; River's progress lines would only clutter the
+	// output of `atelier migrate`.
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("store: migrating River: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("store: migrating River: %w", err)
+	}
+	return nil
+}
+
+// lockSchema makes concurrent migrations of River's tables in one schema
+// wait for each other: River checks which versions exist and then applies
+// the rest, so two processes starting at once would both try to create the
+// same tables. The lock is per schema, so isolated test schemas do not wait
+// on one another, and it belongs to a transaction of its own, so that it is
+// released whatever happens, when that transaction ends.
+func lockSchema(ctx context.Context, db *sql.DB) (unlock func(), err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrating River: %w", err)
+	}
+	var schema string
+	if err := tx.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("store: migrating River: no schema in search_path: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("atelier-river-migrate:" + schema))
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64()>>1)); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("store: migrating River: taking the migration lock: %w", err)
+	}
+	return func() { tx.Rollback() }, nil
 }

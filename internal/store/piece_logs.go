@@ -12,14 +12,6 @@ import (
 	"atelier/internal/studio"
 )
 
-// TimerJob fires a piece's timer when it is due.
-type TimerJob struct {
-	TimerID string `json:"timer_id"`
-}
-
-// Kind names the job for River.
-func (TimerJob) Kind() string { return "timer" }
-
 // pieceAt loads a piece of the studio that must be at the given stage.
 func pieceAt(ctx context.Context, tx *Tx, studioID, id string, stages ...studio.Stage) (studio.Piece, error) {
 	p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
@@ -54,8 +46,11 @@ func (s *Store) SetCheck(ctx context.Context, studioID, id, key, userID string, 
 	return s.withPiece(ctx, studioID, id, studio.Stages, func(tx *Tx, p studio.Piece) error {
 		var stage studio.Stage
 		err := tx.QueryRowContext(ctx, `SELECT stage FROM checklist_items WHERE studio_id = $1 AND key = $2`, studioID, key).Scan(&stage)
-		if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
 			return studio.Errorf(studio.NotFound, "No checklist item %q.", key)
+		}
+		if err != nil {
+			return err
 		}
 		if err := p.CheckTick(studio.ChecklistItem{Stage: stage, Key: key}); err != nil {
 			return err
@@ -158,10 +153,10 @@ func (s *Store) startTimer(ctx context.Context, tx *Tx, p studio.Piece, kind, la
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO timers (id, studio_id, piece_id, kind, label, due_at, fired_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		id, p.StudioID, p.ID, kind, label, due, fired, tx.now)
-	if err != nil || fired != nil || s.jobs == nil {
+	if err != nil || fired != nil {
 		return err
 	}
-	return s.insertJob(ctx, tx, TimerJob{TimerID: id}, JobOpts{RunAt: due})
+	return s.enqueueAt(ctx, tx, TimerJob{TimerID: id}, due)
 }
 
 // FireTimer marks a timer fired; a timer fired already stays as it was.
@@ -229,8 +224,11 @@ func (s *Store) StopWork(ctx context.Context, studioID, id string) (PieceDetail,
 		var sid string
 		var started time.Time
 		err := tx.QueryRowContext(ctx, `SELECT id, started_at FROM work_sessions WHERE piece_id = $1 AND minutes IS NULL`, p.ID).Scan(&sid, &started)
-		if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
 			return studio.Errorf(studio.Conflict, "No work timer is running for this piece.")
+		}
+		if err != nil {
+			return err
 		}
 		minutes := studio.WorkMinutes(started, tx.now)
 		_, err = tx.ExecContext(ctx, `UPDATE work_sessions SET stopped_at = $1, minutes = $2 WHERE id = $3`, tx.now, minutes, sid)
@@ -259,9 +257,6 @@ func (s *Store) AddWork(ctx context.Context, studioID, id, userID string, stage 
 // after a restore, which carries the timers but not the job queue: a
 // timer due already fires at once, the others when they are due.
 func (s *Store) RescheduleTimers(ctx context.Context, studioID string) (n int, err error) {
-	if s.jobs == nil {
-		return 0, errors.New("store: rescheduling timers needs a job runner")
-	}
 	err = s.write(ctx, func(tx *Tx) error {
 		timers, err := openTimers(ctx, tx, studioID)
 		if err != nil {
@@ -272,7 +267,7 @@ func (s *Store) RescheduleTimers(ctx context.Context, studioID string) (n int, e
 				if !t.DueAt.After(tx.now) {
 					_, err = tx.ExecContext(ctx, `UPDATE timers SET fired_at = $1 WHERE id = $2`, tx.now, t.ID)
 				} else {
-					err = s.insertJob(ctx, tx, TimerJob{TimerID: t.ID}, JobOpts{RunAt: t.DueAt})
+					err = s.enqueueAt(ctx, tx, TimerJob{TimerID: t.ID}, t.DueAt)
 				}
 				if err != nil {
 					return err

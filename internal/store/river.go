@@ -5,51 +5,58 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 )
 
-// JobArgs are the arguments of a background job. River's JobArgs has the
-// same single method, so the job types of package jobs are JobArgs here
-// without the store importing River or package jobs (which imports us).
-type JobArgs interface {
-	// Kind names the worker that runs the job.
-	Kind() string
-}
-
-// JobOpts adjusts one enqueued job.
-type JobOpts struct {
-	// RunAt delays the job until then; zero means as soon as possible.
-	RunAt time.Time
-}
-
-// JobInserter adds a job inside tx, so that the job exists if and only if
-// tx commits.
-type JobInserter func(ctx context.Context, tx *sql.Tx, args JobArgs, opts JobOpts) error
-
-// SetJobInserter tells the store how to enqueue jobs. Package jobs calls it
-// once at start-up, before the store is shared between goroutines.
-func (s *Store) SetJobInserter(insert JobInserter) { s.jobs = insert }
-
-// insertJob enqueues a job with the rest of tx's writes: a rolled-back
-// transaction leaves no job behind, and a job never runs before the rows it
-// needs are committed.
-func (s *Store) insertJob(ctx context.Context, tx *Tx, args JobArgs, opts JobOpts) error {
-	if s.jobs == nil {
-		return fmt.Errorf("store: cannot enqueue %s: no job inserter is set", args.Kind())
+// newJobClient returns the River client the store enqueues jobs with. It
+// only inserts, into the caller's transaction, so it needs no pool of its
+// own and opens nothing that Close would have to release; package jobs
+// works the jobs with a client of its own. Every process that opens the
+// store enqueues the same way: a job queued by the CLI is worked by the
+// next `atelier serve`.
+func newJobClient(d Dialect) (*river.Client[*sql.Tx], error) {
+	var driver riverdriver.Driver[*sql.Tx] = riverdatabasesql.New(nil)
+	if d == SQLite {
+		driver = riversqlite.New(nil)
 	}
-	if err := s.jobs(ctx, tx.Tx, args, opts); err != nil {
+	// An insert's errors are returned to the caller; River's own log lines
+	// would only repeat them.
+	client, err := river.NewClient(driver, &river.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("store: creating the job inserter: %w", err)
+	}
+	return client, nil
+}
+
+// enqueue adds a job to run as soon as tx has committed.
+func (s *Store) enqueue(ctx context.Context, tx *Tx, args river.JobArgs) error {
+	return s.enqueueAt(ctx, tx, args, time.Time{})
+}
+
+// enqueueAt adds a job with the rest of tx's writes, to run at runAt (zero
+// means as soon as possible): a rolled-back transaction leaves no job
+// behind, and a job never runs before the rows it needs are committed.
+// River's tables must exist, which Migrate sees to.
+func (s *Store) enqueueAt(ctx context.Context, tx *Tx, args river.JobArgs, runAt time.Time) error {
+	if _, err := s.jobs.InsertTx(ctx, tx.Tx, args, &river.InsertOpts{ScheduledAt: runAt}); err != nil {
 		return fmt.Errorf("store: enqueueing %s: %w", args.Kind(), err)
 	}
 	return nil
 }
 
 // OpenJobPool opens a pool of exactly one connection on the store's SQLite
-// file, for River's SQLite driver: River runs its own transactions from
-// several goroutines, which one connection serialises instead of failing
-// with "database is locked". The caller closes the pool. On PostgreSQL River
-// shares DB instead.
+// file, for the River client that works the jobs: River runs its own
+// transactions from several goroutines, which one connection serialises
+// instead of failing with "database is locked". The caller closes the pool.
+// On PostgreSQL River shares DB instead.
 func (s *Store) OpenJobPool(ctx context.Context) (*sql.DB, error) {
 	if s.dialect != SQLite {
 		return nil, errors.New("store: a separate job pool is for SQLite only")

@@ -3,26 +3,20 @@ package store_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"atelier/internal/files/filestest"
 	"atelier/internal/jobs"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
-	"atelier/internal/studio"
 )
 
 // TestJobsCommitWithTheirTransaction enqueues a job together with a row:
-// both are there after a commit and neither after a rollback.
+// both are there after a commit and neither after a rollback. The store
+// enqueues by itself, with no job runner in the process, as the CLI does.
 func TestJobsCommitWithTheirTransaction(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		err := s.WriteTx(ctx, func(tx *store.Tx) error {
-			return s.InsertJob(ctx, tx, jobs.SweepArgs{}, store.JobOpts{})
-		})
-		wantCode(t, err, studio.Internal) // no inserter yet: an error, not a lost job
-
-		attachJobs(t, s)
 		runAt := time.Now().Add(time.Hour)
 		if err := enqueueWithRow(s, "committed", runAt, nil); err != nil {
 			t.Fatal(err)
@@ -44,19 +38,30 @@ func TestJobsCommitWithTheirTransaction(t *testing.T) {
 	})
 }
 
-// attachJobs lets s enqueue jobs. The runner is not started, so the jobs
-// stay in the table to be looked at.
-func attachJobs(t *testing.T, s *store.Store) {
-	t.Helper()
-	if err := jobs.Migrate(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	blobs, _ := filestest.Open(t)
-	r, err := jobs.New(ctx, s, jobs.Config{Files: blobs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Stop(ctx) })
+// Processes starting together wait for each other's migration, River's
+// tables included, and migrating again changes nothing.
+func TestMigrateIsSerialised(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		t.Parallel()
+		s := storetest.Open(t, d, nil)
+		if d == store.Postgres {
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					if _, err := s.Migrate(ctx); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if states := sweepJobStates(t, s); states != "" {
+			t.Fatalf("River's tables hold jobs %q after migrating, want none", states)
+		}
+	})
 }
 
 // enqueueWithRow writes a throttle event named key and a sweep job in one
@@ -66,7 +71,7 @@ func enqueueWithRow(s *store.Store, key string, runAt time.Time, fail error) err
 		if _, err := tx.ExecContext(ctx, `INSERT INTO throttle_events (key, at) VALUES ($1, $2)`, key, time.Now().UTC()); err != nil {
 			return err
 		}
-		if err := s.InsertJob(ctx, tx, jobs.SweepArgs{}, store.JobOpts{RunAt: runAt}); err != nil {
+		if err := s.InsertJob(ctx, tx, jobs.SweepArgs{}, runAt); err != nil {
 			return err
 		}
 		return fail

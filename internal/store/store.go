@@ -26,6 +26,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/riverqueue/river"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -60,7 +61,7 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 	// jobs enqueues background jobs inside write transactions; see river.go.
-	jobs JobInserter
+	jobs *river.Client[*sql.Tx]
 }
 
 // Open connects to the database named by cfg. Call Migrate before use.
@@ -79,6 +80,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("store: ATELIER_DATABASE_URL must be a postgres:// URL")
 	}
 	if err != nil {
+		return nil, err
+	}
+	if s.jobs, err = newJobClient(s.dialect); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := s.writer.PingContext(ctx); err != nil {
@@ -129,7 +134,8 @@ func (s *Store) openPostgres(dsn string) error {
 	return nil
 }
 
-// Close releases the database connections.
+// Close releases the database connections. The job inserter has none of
+// its own.
 func (s *Store) Close() error {
 	err := s.writer.Close()
 	if s.reader != s.writer && s.reader != nil {

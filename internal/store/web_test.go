@@ -90,37 +90,35 @@ func TestLoginAndPassword(t *testing.T) {
 }
 
 func TestThrottle(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-			s := storetest.Open(t, d, func() time.Time { return now })
-			limit := store.Limit{Key: "login:account:ana", Max: 3, Window: 15 * time.Minute}
-			other := store.Limit{Key: "login:ip:1.2.3.4", Max: 10, Window: 15 * time.Minute}
-			for i := range 3 {
-				if wait, err := s.Throttled(ctx, limit, other); err != nil || wait != 0 {
-					t.Fatalf("attempt %d throttled: %v %v", i, wait, err)
-				}
-				s.Record(ctx, limit.Key, other.Key)
-				now = now.Add(time.Minute)
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+		s := storetest.Open(t, d, func() time.Time { return now })
+		limit := store.Limit{Key: "login:account:ana", Max: 3, Window: 15 * time.Minute}
+		other := store.Limit{Key: "login:ip:1.2.3.4", Max: 10, Window: 15 * time.Minute}
+		for i := range 3 {
+			if wait, err := s.Throttled(ctx, limit, other); err != nil || wait != 0 {
+				t.Fatalf("attempt %d throttled: %v %v", i, wait, err)
 			}
-			// Three failures at 10:00, 10:01, 10:02; now 10:03: wait until 10:15.
-			wait, err := s.Throttled(ctx, limit, other)
-			if err != nil || wait != 12*time.Minute {
-				t.Fatalf("wait %v %v, want 12m", wait, err)
-			}
-			now = now.Add(12 * time.Minute)
-			if wait, _ := s.Throttled(ctx, limit); wait != 0 {
-				t.Fatalf("still throttled after the window: %v", wait)
-			}
-			s.Record(ctx, limit.Key, limit.Key)
-			s.Forget(ctx, limit.Key)
-			if wait, _ := s.Throttled(ctx, limit); wait != 0 {
-				t.Fatalf("Forget left events: %v", wait)
-			}
-			now = now.Add(store.ThrottleHorizon + time.Hour)
-			if _, events, err := s.SweepExpired(ctx); err != nil || events != 3 {
-				t.Fatalf("sweep removed %d events, %v; want the ip's 3", events, err)
-			}
-		})
-	}
+			s.Record(ctx, limit.Key, other.Key)
+			now = now.Add(time.Minute)
+		}
+		// Three failures at 10:00, 10:01, 10:02; now 10:03: wait until 10:15.
+		wait, err := s.Throttled(ctx, limit, other)
+		if err != nil || wait != 12*time.Minute {
+			t.Fatalf("wait %v %v, want 12m", wait, err)
+		}
+		now = now.Add(12 * time.Minute)
+		if wait, _ := s.Throttled(ctx, limit); wait != 0 {
+			t.Fatalf("still throttled after the window: %v", wait)
+		}
+		s.Record(ctx, limit.Key, limit.Key)
+		s.Forget(ctx, limit.Key)
+		if wait, _ := s.Throttled(ctx, limit); wait != 0 {
+			t.Fatalf("Forget left events: %v", wait)
+		}
+		now = now.Add(store.ThrottleHorizon + time.Hour)
+		if _, events, err := s.SweepExpired(ctx); err != nil || events != 3 {
+			t.Fatalf("sweep removed %d events, %v; want the ip's 3", events, err)
+		}
+	})
 }

@@ -43,7 +43,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	if err != nil {
 		tb.Fatal(err)
 	}
-	WalkPiece(tb, s, studioID, piece.ID)
+	WalkPiece(tb, s, studioID, piece.ID, studio.QC)
 	no, yes := false, true
 	checks := map[string]*bool{"proportions": &yes, "no_seams": &yes, "even_paint": &yes, "eyes": &no, "coating": &yes, "no_cracks": &yes}
 	if _, err := s.RecordQC(ctx, studioID, piece.ID, "", checks, "left eye drifts"); err != nil {
@@ -62,11 +62,13 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	}
 }
 
-// WalkPiece takes a piece from its stage through the whole pipeline to
-// quality control through the store's own methods, as an artist would:
-// every required item ticked, the grits in order, a palette, two coats
-// logged afterwards, the measured size. It returns the piece at QC.
-func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string) store.PieceDetail {
+// WalkPiece takes a piece from its stage through the pipeline until it
+// reaches the stage until (quality control at most), through the store's
+// own methods, as an artist would: every required item ticked, the grits
+// in order, a palette, two coats logged afterwards, the measured size, some
+// work at each stage. It returns the piece at until, where nothing is done
+// yet.
+func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string, until studio.Stage) store.PieceDetail {
 	tb.Helper()
 	ctx := context.Background()
 	must := func(d store.PieceDetail, err error) store.PieceDetail {
@@ -84,7 +86,7 @@ func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string) store.Pi
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for d.Stage != studio.QC {
+	for d.Stage != until {
 		for _, c := range d.Checklist {
 			if c.Stage == d.Stage && c.Required && !c.Done {
 				d = must(s.SetCheck(ctx, studioID, pieceID, c.Key, "", true))

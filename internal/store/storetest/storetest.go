@@ -33,9 +33,23 @@ func Dialects(tb testing.TB) []store.Dialect {
 // Each runs fn as a subtest per dialect, each with a fresh store.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
+	EachDialect(t, func(t *testing.T, d store.Dialect) { fn(t, Open(t, d, nil)) })
+}
+
+// EachDialect runs fn as a subtest (or sub-benchmark) named after each
+// dialect, for tests that open their stores themselves: several, with a
+// clock, or with the rest of a server. fn may call t.Parallel.
+func EachDialect[T subtester[T]](t T, fn func(t T, d store.Dialect)) {
+	t.Helper()
 	for _, d := range Dialects(t) {
-		t.Run(string(d), func(t *testing.T) { fn(t, Open(t, d, nil)) })
+		t.Run(string(d), func(t T) { fn(t, d) })
 	}
+}
+
+// subtester is *testing.T or *testing.B.
+type subtester[T any] interface {
+	testing.TB
+	Run(name string, f func(T)) bool
 }
 
 // Open returns a migrated store of dialect d that lives as long as the
