@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"atelier/internal/files"
+	"atelier/internal/httpx"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -16,28 +18,19 @@ import (
 type API struct {
 	Store *store.Store
 	Files *files.Store
-	Log   *slog.Logger
+	// Intake takes inquiries and photos and serves photos, for the web
+	// pages as for the API.
+	Intake *intake.Desk
+	Log    *slog.Logger
 	// BaseURL is the public address, for the links the API hands out.
 	BaseURL string
-	// InquiriesPerHour bounds inquiries per address; zero means the default.
-	InquiriesPerHour int
 	// MailEnabled says whether the studio's messages are also e-mailed.
 	MailEnabled bool
 }
 
-// Route is one line of the route table: a Go method pattern and its handler.
-type Route struct {
-	Pattern string
-	Handler http.Handler
-	// Public routes need no token and ignore any Authorization header.
-	Public bool
-	// MaxBody overrides the server's default request body limit (bytes).
-	MaxBody int64
-}
-
 // Routes is the API's part of the route table.
-func (a *API) Routes() []Route {
-	return []Route{
+func (a *API) Routes() []httpx.Route {
+	return []httpx.Route{
 		{Pattern: "GET /api/v1/me", Handler: a.authed(a.meShow)},
 		{Pattern: "GET /api/v1/studio", Handler: a.authed(a.studioShow)},
 		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate)},
@@ -53,10 +46,10 @@ func (a *API) Routes() []Route {
 		{Pattern: "POST /api/v1/commissions/{id}/status", Handler: a.authed(a.commissionsStatus)},
 		{Pattern: "POST /api/v1/commissions/{id}/messages", Handler: a.authed(a.commissionsMessage)},
 		{Pattern: "GET /api/v1/commissions/{id}/photos/{photo}/{size}", Handler: a.authed(a.commissionPhotoShow)},
-		{Pattern: "POST /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesCreate), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesCreate), Public: true, MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "OPTIONS /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesPreflight), Public: true},
 		{Pattern: "GET /api/v1/portal/{token}", Handler: a.public(a.portalShow), Public: true},
-		{Pattern: "POST /api/v1/portal/{token}/photos", Handler: a.public(a.portalPhotosAdd), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/portal/{token}/photos", Handler: a.public(a.portalPhotosAdd), Public: true, MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "POST /api/v1/portal/{token}/messages", Handler: a.public(a.portalMessagesAdd), Public: true},
 		{Pattern: "GET /api/v1/portal/{token}/photos/{photo}/{size}", Handler: a.public(a.portalPhotoShow), Public: true},
 		{Pattern: "POST /api/v1/pieces", Handler: a.authed(a.piecesCreate)},
@@ -71,7 +64,7 @@ func (a *API) Routes() []Route {
 		{Pattern: "POST /api/v1/pieces/{id}/coats", Handler: a.authed(a.piecesCoats)},
 		{Pattern: "POST /api/v1/pieces/{id}/qc", Handler: a.authed(a.piecesQC)},
 		{Pattern: "POST /api/v1/pieces/{id}/work", Handler: a.authed(a.piecesWork)},
-		{Pattern: "POST /api/v1/pieces/{id}/photos", Handler: a.authed(a.piecesPhotosAdd), MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/pieces/{id}/photos", Handler: a.authed(a.piecesPhotosAdd), MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "GET /api/v1/pieces/{id}/photos/{photo}/{size}", Handler: a.authed(a.piecePhotoShow)},
 		{Pattern: "PATCH /api/v1/photos/{id}", Handler: a.authed(a.photosUpdate)},
 		{Pattern: "GET /api/v1/board", Handler: a.authed(a.board)},

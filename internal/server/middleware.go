@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/requestid"
 	"atelier/internal/studio"
 )
@@ -30,7 +31,7 @@ var secretPathValues = []string{"token", "code"}
 // route wraps a route's handler with what depends on the route: its name
 // for logs and metrics, its body limit, and, for public routes, dropping any
 // Authorization header so that it cannot change the answer.
-func (s *Server) route(rt api.Route) http.Handler {
+func (s *Server) route(rt httpx.Route) http.Handler {
 	limit := rt.MaxBody
 	if limit <= 0 {
 		limit = s.cfg.MaxBodyBytes

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -66,7 +66,7 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnprocessableEntity, "", errs)
 	}
 	account := "login:account:" + studio.NormalizeEmail(form.Email)
-	ip := "login:ip:" + api.ClientIP(r)
+	ip := "login:ip:" + httpx.ClientIP(r)
 	wait, err := w.store.Throttled(r.Context(),
 		store.Limit{Key: account, Max: w.cfg.AccountLimit.Max, Window: w.cfg.AccountLimit.Window},
 		store.Limit{Key: ip, Max: w.cfg.IPLimit.Max, Window: w.cfg.IPLimit.Window})

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -116,7 +116,7 @@ func (w *Web) pieceCreate(rw http.ResponseWriter, r *http.Request, p studio.Prin
 		d, err = w.store.CreatePiece(r.Context(), p.Studio.ID, p.User.ID, n)
 	}
 	if e := formError(err); e != nil {
-		return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: friendly(e), errs: lengthFields(e.Fields), form: formValues(f)})
+		return w.renderBoard(rw, r, p, boardAnswer{status: httpx.StatusOf(e.Code), message: friendly(e), errs: lengthFields(e.Fields), form: formValues(f)})
 	}
 	if err != nil {
 		return err
@@ -138,9 +138,9 @@ func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	if e := formError(err); e != nil {
 		open := openItems(e)
 		if fromBoard {
-			return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: e.Message, open: map[string][]string{id: open}})
+			return w.renderBoard(rw, r, p, boardAnswer{status: httpx.StatusOf(e.Code), message: e.Message, open: map[string][]string{id: open}})
 		}
-		return w.renderPiece(rw, r, p, id, pieceAnswer{status: api.StatusOf(e.Code), message: e.Message, open: open, refused: true})
+		return w.renderPiece(rw, r, p, id, pieceAnswer{status: httpx.StatusOf(e.Code), message: e.Message, open: open, refused: true})
 	}
 	if err != nil {
 		return err

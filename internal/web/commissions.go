@@ -150,7 +150,7 @@ func (w *Web) commissionMessage(rw http.ResponseWriter, r *http.Request, p studi
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}
 	_, err := w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
-		Author: studio.ByStudio, UserID: p.User.ID, Body: r.PostForm.Get("body"), Email: w.api.MailEnabled})
+		Author: studio.ByStudio, UserID: p.User.ID, Body: r.PostForm.Get("body"), Email: w.cfg.MailEnabled})
 	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
 		d, derr := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 		if derr != nil {
@@ -172,10 +172,5 @@ func (w *Web) commissionPhoto(rw http.ResponseWriter, r *http.Request, p studio.
 	if err != nil {
 		return err
 	}
-	for _, ph := range d.Photos {
-		if ph.ID == r.PathValue("photo") {
-			return w.api.ServePhoto(rw, r, p.Studio.ID, ph, r.PathValue("size"), true)
-		}
-	}
-	return studio.Errorf(studio.NotFound, "No such photo.")
+	return w.intake.ServePhoto(rw, r, p.Studio.ID, d.Photos, true)
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/studio"
 )
 
@@ -22,7 +22,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, p *studio.Principal,
 		http.Redirect(rw, r, "/login", http.StatusSeeOther)
 		return
 	}
-	w.render(rw, r, api.StatusOf(e.Code), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
+	w.render(rw, r, httpx.StatusOf(e.Code), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
 }
 
 func errorTitle(c studio.Code) string {

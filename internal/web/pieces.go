@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -62,7 +62,7 @@ func (w *Web) pieceChange(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	}
 	d, flash, err := fn(f)
 	if e := formError(err); e != nil {
-		return w.renderPiece(rw, r, p, r.PathValue("id"), pieceAnswer{status: api.StatusOf(e.Code), message: friendly(e), errs: e.Fields, values: f, form: form})
+		return w.renderPiece(rw, r, p, r.PathValue("id"), pieceAnswer{status: httpx.StatusOf(e.Code), message: friendly(e), errs: e.Fields, values: f, form: form})
 	}
 	if err != nil {
 		return err

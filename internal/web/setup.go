@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -56,7 +56,7 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: err.Message, Errors: err.Fields})
 		return nil
 	}
-	key := "setup:ip:" + api.ClientIP(r)
+	key := "setup:ip:" + httpx.ClientIP(r)
 	wait, err := w.store.Throttled(r.Context(), store.Limit{Key: key, Max: setupLimit.Max, Window: setupLimit.Window})
 	if err != nil {
 		return err

@@ -11,7 +11,8 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -22,6 +23,11 @@ type Config struct {
 	Log     *slog.Logger
 	// AccountLimit and IPLimit bound failed logins; zero values take the defaults.
 	AccountLimit, IPLimit Limit
+	// MailEnabled says whether the studio's messages are also e-mailed.
+	MailEnabled bool
+	// Now is the clock, the same the store's times come from; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Limit is a number of events within a window.
@@ -33,15 +39,16 @@ type Limit struct {
 // Web serves the pages.
 type Web struct {
 	cfg      Config
-	api      *api.API
+	intake   *intake.Desk
 	store    *store.Store
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	views    *views
 }
 
-// New parses the templates and sets up the session manager.
-func New(cfg Config, st *store.Store, a *api.API) (*Web, error) {
+// New parses the templates and sets up the session manager. in takes the
+// clients' inquiries and photos, as it does for the API.
+func New(cfg Config, st *store.Store, in *intake.Desk) (*Web, error) {
 	if cfg.AccountLimit.Max == 0 {
 		cfg.AccountLimit = Limit{Max: 5, Window: 15 * time.Minute}
 	}
@@ -52,12 +59,12 @@ func New(cfg Config, st *store.Store, a *api.API) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{cfg: cfg, api: a, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
+	return &Web{cfg: cfg, intake: in, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
 }
 
 // Routes is the web side's part of the route table.
-func (w *Web) Routes() []api.Route {
-	return []api.Route{
+func (w *Web) Routes() []httpx.Route {
+	return []httpx.Route{
 		{Pattern: "GET /{$}", Handler: w.public(w.home)},
 		{Pattern: "GET /setup", Handler: w.public(w.setupForm)},
 		{Pattern: "POST /setup", Handler: w.public(w.setupSubmit)},
@@ -90,9 +97,9 @@ func (w *Web) Routes() []api.Route {
 		{Pattern: "POST /pieces/{id}/qc", Handler: w.page(w.pieceQC)},
 		{Pattern: "POST /pieces/{id}/work", Handler: w.page(w.pieceWork)},
 		{Pattern: "GET /s/{slug}/commission", Handler: w.public(w.questionnaire)},
-		{Pattern: "POST /s/{slug}/commission", Handler: w.public(w.questionnaireSubmit), MaxBody: api.MaxInquiryBytes},
+		{Pattern: "POST /s/{slug}/commission", Handler: w.public(w.questionnaireSubmit), MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "GET /p/{token}", Handler: w.public(w.portal)},
-		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: api.MaxInquiryBytes},
+		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage)},
 		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto)},
 		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
