@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"atelier/internal/api"
 	"atelier/internal/httpx"
@@ -66,7 +65,7 @@ func redactedPath(r *http.Request) string {
 // per request and counts it in the metrics.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := s.cfg.Now()
 		id := requestid.Choose(r.Header.Get("X-Request-Id"))
 		info := &routeInfo{pattern: "unmatched"}
 		ctx := context.WithValue(requestid.With(r.Context(), id), routeInfoKey{}, info)
@@ -86,7 +85,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if info.path == "" {
 				info.path = "(unmatched)"
 			}
-			elapsed := time.Since(start)
+			elapsed := s.cfg.Now().Sub(start)
 			s.metrics.observe(r.Method, info.pattern, rec.code(), elapsed)
 			s.log.InfoContext(ctx, "request", "method", r.Method, "path", info.path, "route", info.pattern,
 				"status", rec.code(), "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000)

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"atelier/internal/httpx"
 	"atelier/internal/store"
@@ -104,7 +103,7 @@ func (w *Web) signIn(r *http.Request, userID string) error {
 		return err
 	}
 	w.sessions.Put(r.Context(), sessionUser, userID)
-	w.sessions.Put(r.Context(), sessionSignedIn, time.Now().UnixNano())
+	w.sessions.Put(r.Context(), sessionSignedIn, w.cfg.Now().UnixNano())
 	return nil
 }
 

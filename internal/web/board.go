@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"atelier/internal/httpx"
 	"atelier/internal/store"
@@ -60,7 +59,7 @@ func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := w.cfg.Now()
 	d := boardData{Unit: unitOf(p.Studio.Units), Form: a.form, Empty: true}
 	for _, c := range cols {
 		col := boardColumn{Stage: c.Stage}

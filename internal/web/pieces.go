@@ -43,7 +43,7 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
-	data := newPieceData(d, p.Studio, a, time.Now())
+	data := newPieceData(d, p.Studio, a, w.cfg.Now())
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
 	return nil
 }
@@ -163,12 +163,12 @@ func (w *Web) pieceCoat(rw http.ResponseWriter, r *http.Request, p studio.Princi
 		if err != nil {
 			return d, "", err
 		}
-		coats := d.PassCoats()
+		coats, now := d.PassCoats(), w.cfg.Now()
 		last := coats[len(coats)-1]
-		if !last.DryAt.After(time.Now()) {
+		if !last.DryAt.After(now) {
 			return d, fmt.Sprintf("Coat %d logged; it is dry already.", len(coats)), nil
 		}
-		return d, fmt.Sprintf("Coat %d logged. It is dry at %s.", len(coats), localTime(last.DryAt, p.Studio)), nil
+		return d, fmt.Sprintf("Coat %d logged. It is dry at %s.", len(coats), localTime(last.DryAt, now, p.Studio)), nil
 	})
 }
 
@@ -278,11 +278,12 @@ func studioLocation(st studio.Studio) *time.Location {
 	return loc
 }
 
-// localTime shows a time of today as a clock time, other days with their date.
-func localTime(t time.Time, st studio.Studio) string {
+// localTime shows a time of today (now's day) as a clock time, other days
+// with their date.
+func localTime(t, now time.Time, st studio.Studio) string {
 	loc := studioLocation(st)
 	lt := t.In(loc)
-	if lt.Format(time.DateOnly) == time.Now().In(loc).Format(time.DateOnly) {
+	if lt.Format(time.DateOnly) == now.In(loc).Format(time.DateOnly) {
 		return lt.Format("15:04")
 	}
 	return lt.Format("2 Jan 15:04")

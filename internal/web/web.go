@@ -52,6 +52,9 @@ func New(cfg Config, st *store.Store, in *intake.Desk) (*Web, error) {
 	if cfg.AccountLimit.Max == 0 {
 		cfg.AccountLimit = Limit{Max: 5, Window: 15 * time.Minute}
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if cfg.IPLimit.Max == 0 {
 		cfg.IPLimit = Limit{Max: 20, Window: 15 * time.Minute}
 	}
