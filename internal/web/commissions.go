@@ -89,11 +89,11 @@ func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.P
 	f := r.PostForm
 	m := studio.Move{To: studio.CommissionStatus(f.Get("status")), PromisedDate: strings.TrimSpace(f.Get("promised_date")),
 		Reason: f.Get("reason"), Tracking: f.Get("tracking")}
+	if err := p.CanMove(m.To); err != nil {
+		return err
+	}
 	errs := studio.Fields{}
 	if m.To == studio.Quoted {
-		if err := p.CanManage(); err != nil {
-			return studio.Errorf(studio.Forbidden, "Only the studio's owner may quote a price.")
-		}
 		m.PriceCents = money(errs, "price_cents", f.Get("price"), p.Studio.Currency)
 		m.DepositCents = money(errs, "deposit_cents", f.Get("deposit"), p.Studio.Currency)
 	}

@@ -37,9 +37,6 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 }
 
 func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	s := p.Studio
 	form := settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
 		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones,
@@ -49,9 +46,6 @@ func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Pri
 }
 
 func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}

@@ -34,9 +34,6 @@ func (w *Web) teamShow(rw http.ResponseWriter, r *http.Request, p studio.Princip
 }
 
 func (w *Web) renderTeam(rw http.ResponseWriter, r *http.Request, p studio.Principal, status int, form addUserForm, msg string, errs map[string]string, resetFor string) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	d, err := w.teamData(r, p)
 	if err != nil {
 		return err
@@ -47,9 +44,6 @@ func (w *Web) renderTeam(rw http.ResponseWriter, r *http.Request, p studio.Princ
 }
 
 func (w *Web) teamAddUser(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}
@@ -68,9 +62,6 @@ func (w *Web) teamAddUser(rw http.ResponseWriter, r *http.Request, p studio.Prin
 }
 
 func (w *Web) teamResetPassword(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}
@@ -89,9 +80,6 @@ func (w *Web) teamResetPassword(rw http.ResponseWriter, r *http.Request, p studi
 }
 
 func (w *Web) teamCreateToken(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}
@@ -114,9 +102,6 @@ func (w *Web) teamCreateToken(rw http.ResponseWriter, r *http.Request, p studio.
 }
 
 func (w *Web) teamRevokeToken(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	t, err := w.store.RevokeTokenByID(r.Context(), p.Studio.ID, r.PathValue("id"))
 	if err != nil {
 		return err
