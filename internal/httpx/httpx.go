@@ -19,6 +19,9 @@ type Route struct {
 	// Owner routes are the studio owner's alone: anyone else is refused
 	// with 403 before the handler runs.
 	Owner bool
+	// Page routes answer HTML: a panic there is answered with the error
+	// page, not with the API's JSON.
+	Page bool
 	// MaxBody overrides the server's default request body limit (bytes).
 	MaxBody int64
 }

@@ -19,6 +19,7 @@ import (
 type routeInfo struct {
 	pattern string
 	path    string // with secrets redacted
+	page    bool   // the route answers HTML
 }
 
 type routeInfoKey struct{}
@@ -37,7 +38,7 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info, ok := r.Context().Value(routeInfoKey{}).(*routeInfo); ok {
-			info.pattern, info.path = rt.Pattern, redactedPath(r)
+			info.pattern, info.path, info.page = rt.Pattern, redactedPath(r), rt.Page
 		}
 		if rt.Public {
 			r.Header.Del("Authorization")
@@ -61,8 +62,9 @@ func redactedPath(r *http.Request) string {
 	return path
 }
 
-// observe gives every request an id, recovers from panics, logs one line
-// per request and counts it in the metrics.
+// observe gives every request an id, recovers from panics (logged here,
+// once, and answered as the route answers: the error page or the API's
+// JSON), logs one line per request and counts it in the metrics.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.cfg.Now()
@@ -78,7 +80,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					panic(p)
 				}
 				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				if rec.status == 0 {
+				switch {
+				case rec.status != 0:
+				case info.page:
+					s.web.InternalError(rec, r)
+				default:
 					api.WriteError(rec, r, s.log, studio.Errorf(studio.Internal, "panic"))
 				}
 			}

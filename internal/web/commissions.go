@@ -106,11 +106,7 @@ func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.P
 	} else {
 		err = errs.Err()
 	}
-	if e, ok := err.(*studio.Error); ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
-		status := http.StatusUnprocessableEntity
-		if e.Code == studio.Conflict {
-			status = http.StatusConflict
-		}
+	if e, status, ok := formError(err); ok {
 		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, formValues(f))
 		return nil
 	}
@@ -151,12 +147,12 @@ func (w *Web) commissionMessage(rw http.ResponseWriter, r *http.Request, p studi
 	}
 	_, err := w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
 		Author: studio.ByStudio, UserID: p.User.ID, Body: r.PostForm.Get("body"), Email: w.cfg.MailEnabled})
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+	if e, status, ok := formError(err); ok {
 		d, derr := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 		if derr != nil {
 			return derr
 		}
-		w.renderCommission(rw, r, p, d, http.StatusUnprocessableEntity, e.Message, e.Fields, nil)
+		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, nil)
 		return nil
 	}
 	if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"atelier/internal/httpx"
 	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
@@ -42,7 +41,7 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	taken, err := w.intake.TakeInquiry(r, st, true)
-	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
+	if e, status, ok := formError(err); ok {
 		if e.Code == studio.RateLimited {
 			rw.Header().Set("Retry-After", "3600")
 		}
@@ -50,7 +49,7 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		if hasPhotoField(e.Fields) || e.Code != studio.TooLarge {
 			msg += " Photos you chose must be chosen again."
 		}
-		w.renderQuestionnaire(rw, r, st, httpx.StatusOf(e.Code), taken.Values, msg, e.Fields)
+		w.renderQuestionnaire(rw, r, st, status, taken.Values, msg, e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -131,8 +130,8 @@ func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = w.intake.AddClientPhotos(r, st, d)
-	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
-		w.renderPortal(rw, r, st, d, httpx.StatusOf(e.Code), e.Message, e.Fields)
+	if e, status, ok := formError(err); ok {
+		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -152,8 +151,8 @@ func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
 		return studio.Errorf(studio.Invalid, "The form could not be read.")
 	}
 	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: r.PostForm.Get("body")})
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		w.renderPortal(rw, r, st, d, http.StatusUnprocessableEntity, e.Message, e.Fields)
+	if e, status, ok := formError(err); ok {
+		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}
 	if err != nil {

@@ -65,8 +65,8 @@ func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.P
 	} else {
 		err = studio.FieldError("pixel_limit", "must be a whole number of megapixels")
 	}
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		w.render(rw, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
+	if e, status, ok := formError(err); ok {
+		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
 			Form: form, Message: e.Message, Errors: e.Fields})
 		return nil
 	}

@@ -51,9 +51,9 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 	form := setupForm{Code: f.Get("code"), Name: f.Get("name"), Slug: strings.ToLower(strings.TrimSpace(f.Get("slug"))),
 		Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))), Timezone: strings.TrimSpace(f.Get("timezone")),
 		Units: f.Get("units"), Temperature: f.Get("temperature"), OwnerName: f.Get("owner_name"), Email: f.Get("email"), Timezones: commonTimezones}
-	again := func(status int, err *studio.Error) error {
+	again := func(status int, e *studio.Error) error {
 		form.Code = "" // never echo a secret back into the page
-		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: err.Message, Errors: err.Fields})
+		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: e.Message, Errors: e.Fields})
 		return nil
 	}
 	key := "setup:ip:" + httpx.ClientIP(r)
@@ -69,13 +69,13 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 	st.Currency, st.Timezone, st.Units, st.TemperatureUnit = form.Currency, form.Timezone, studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
 	owner := studio.NewUser{Email: form.Email, Name: form.OwnerName, Password: f.Get("password")}
 	_, u, err := w.store.SetUp(r.Context(), form.Code, st, owner)
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+	if e, status, ok := formError(err); ok {
 		if e.Fields["code"] != "" {
 			if err := w.store.Record(r.Context(), key); err != nil {
 				return err
 			}
 		}
-		return again(http.StatusUnprocessableEntity, e)
+		return again(status, e)
 	}
 	if err != nil {
 		return err

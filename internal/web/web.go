@@ -113,6 +113,7 @@ func (w *Web) Routes() []httpx.Route {
 		if !rt.Public {
 			routes[i].Handler = w.signedIn(rt.Handler, rt.Owner)
 		}
+		routes[i].Page = true
 	}
 	return routes
 }
