@@ -147,10 +147,11 @@ func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: r.PostForm.Get("body")})
+	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: f.Get("body")})
 	if e, status, ok := formError(err); ok {
 		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
