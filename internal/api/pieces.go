@@ -102,7 +102,7 @@ func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 		Palette: paletteJSON{Colors: []colourJSON{}, OverrideReason: d.PaletteReason}, WorkMinutes: map[string]int{}, WorkRunning: d.Running,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
 	for _, e := range d.History {
-		out.History = append(out.History, historyJSON{Kind: e.Kind, From: string(e.From), To: string(e.To), Reason: e.Reason, UserID: e.UserID, At: e.At})
+		out.History = append(out.History, historyJSON{Kind: string(e.Kind), From: string(e.From), To: string(e.To), Reason: e.Reason, UserID: e.UserID, At: e.At})
 	}
 	for _, c := range d.Checklist {
 		out.Checklist = append(out.Checklist, checkJSON{Stage: string(c.Stage), Key: c.Key, Label: c.Label, Required: c.Required, Done: c.Done})

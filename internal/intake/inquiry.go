@@ -54,7 +54,7 @@ func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken 
 	if err == nil {
 		// Checked here as well as in the store, so that a refused inquiry
 		// never writes its photos.
-		err = fields.Validate(st.Today(d.Now()))
+		err = fields.Validate(st.Today(d.now()))
 	}
 	if err != nil {
 		return taken, err

@@ -30,10 +30,18 @@ type Desk struct {
 	Store *store.Store
 	Files *files.Store
 	Log   *slog.Logger
-	// Now is the clock, the server's.
+	// Now is the clock, the server's; nil means the wall clock.
 	Now func() time.Time
 	// InquiriesPerHour bounds inquiries per address; zero means the default.
 	InquiriesPerHour int
+}
+
+func (d *Desk) now() time.Time {
+	clock := d.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	return clock()
 }
 
 func (d *Desk) inquiryLimit() int {

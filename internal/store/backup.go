@@ -107,7 +107,7 @@ func (s *Store) DumpStudio(ctx context.Context, slug string, emit func(BackupTab
 // committed between its queries, such as a token without its user.
 func (s *Store) snapshot(ctx context.Context, fn func(*Tx) error) error {
 	if s.dialect == Postgres {
-		return s.run(ctx, s.reader, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
+		return s.run(ctx, s.reader, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, "", fn)
 	}
 	return s.read(ctx, fn)
 }
@@ -170,7 +170,9 @@ func (s *Store) RestoreStudio(ctx context.Context, tables []TableRows) error {
 	if err := checkRestore(tables); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *Tx) error {
+	// A broken constraint in an archive is a broken archive, not a race:
+	// it is reported as the database words it.
+	return s.writeRaw(ctx, func(tx *Tx) error {
 		if err := requireEmpty(ctx, tx); err != nil {
 			return err
 		}
@@ -179,8 +181,16 @@ func (s *Store) RestoreStudio(ctx context.Context, tables []TableRows) error {
 				return err
 			}
 		}
-		return nil
+		return numberPieceEvents(ctx, tx)
 	})
+}
+
+// numberPieceEvents gives the events of an archive written before they
+// were numbered their places in their pieces' histories, in time order.
+func numberPieceEvents(ctx context.Context, tx *Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE piece_events SET seq = (SELECT count(*) FROM piece_events e WHERE e.piece_id = piece_events.piece_id
+		AND (e.at < piece_events.at OR (e.at = piece_events.at AND e.id <= piece_events.id))) WHERE seq IS NULL`)
+	return err
 }
 
 // errNotEmpty refuses a restore that could mix two studios' records or

@@ -359,3 +359,33 @@ func sameStorage(t *testing.T, s *store.Store) {
 		t.Fatalf("restored values are stored differently:\n got %q\nwant %q", got, want)
 	}
 }
+
+// An archive written before piece events were numbered restores with each
+// event at its place in its piece's history.
+func TestRestoreNumbersTheHistoryOfAnOlderArchive(t *testing.T) {
+	src := storetest.Open(t, store.SQLite, nil)
+	seedStudio(t, src)
+	want := dumpStudio(t, src, "ana")
+	old := viaJSON(t, want)
+	seqs := map[any]any{}
+	for _, tr := range old {
+		if tr.Name != "piece_events" {
+			continue
+		}
+		if len(tr.Rows) < 2 {
+			t.Fatalf("the seed has %d piece events; the test needs a history", len(tr.Rows))
+		}
+		for _, row := range tr.Rows {
+			seqs[row["id"]] = row["seq"]
+			delete(row, "seq")
+		}
+	}
+	storetest.Each(t, func(t *testing.T, dst *store.Store) {
+		if err := dst.RestoreStudio(ctx, viaJSON(t, old)); err != nil {
+			t.Fatal(err)
+		}
+		if got := dumpStudio(t, dst, "ana"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("restored records differ:\n got %v\nwant %v (seq by id: %v)", got, want, seqs)
+		}
+	})
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"atelier/internal/studio"
 )
@@ -49,8 +48,8 @@ func (s *Store) Board(ctx context.Context, studioID string) (cols []BoardColumn,
 				return err
 			}
 			card.Timers = timers[card.ID]
-			card.WaitsOn = waitsOn(card, tx.now)
-			card.Late = card.PromisedDate != "" && card.PromisedDate < today && card.Stage.Index() < studio.CollectorGrade.Index()
+			card.WaitsOn = studio.WaitsOn(card.Piece, card.Timers, card.CommissionStatus, tx.now)
+			card.Late = studio.Late(card.Piece, card.PromisedDate, today)
 			byStage[card.Stage] = append(byStage[card.Stage], card)
 			return nil
 		})
@@ -86,18 +85,4 @@ func openTimers(ctx context.Context, tx *Tx, studioID string) (map[string][]Time
 		return err
 	})
 	return out, err
-}
-
-// waitsOn says what holds a piece: a timer running, the client (no
-// complete references yet is the studio's to chase), or the oven.
-func waitsOn(c BoardCard, now time.Time) string {
-	switch {
-	case len(c.Timers) > 0 && c.Timers[0].DueAt.After(now):
-		return c.Timers[0].Label
-	case c.Stage == studio.FirstBake:
-		return "a bake"
-	case c.CommissionStatus == studio.Accepted && c.Stage == studio.Concept:
-		return "the client's references"
-	}
-	return ""
 }

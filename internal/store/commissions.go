@@ -177,12 +177,23 @@ func (s *Store) CommissionByPortal(ctx context.Context, secret string) (st studi
 	return st, d, err
 }
 
+// commissionWhere loads a commission's own row, without its photos,
+// events and messages; in a write transaction it holds the commission's
+// lock until the end (see the package comment).
+func commissionWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.Commission, error) {
+	c, err := scanCommission(tx.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE `+where+tx.lock, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("commission")
+	}
+	if err == nil {
+		tx.locked()
+	}
+	return c, err
+}
+
 func commissionDetail(ctx context.Context, tx *Tx, where string, args ...any) (CommissionDetail, error) {
 	var d CommissionDetail
-	c, err := scanCommission(tx.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE `+where, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, notFound("commission")
-	}
+	c, err := commissionWhere(ctx, tx, where, args...)
 	if err != nil {
 		return d, err
 	}
@@ -298,6 +309,10 @@ func inList(first int, vals []string) (string, []any) {
 // recording who moved it and why.
 func (s *Store) MoveCommission(ctx context.Context, studioID, id, userID string, m studio.Move) (d CommissionDetail, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
+		// The piece first: the lock order is a piece, then its commission.
+		if _, err := pieceWhere(ctx, tx, "studio_id = $1 AND commission_id = $2", studioID, id); err != nil && studio.ErrorCode(err) != studio.NotFound {
+			return err
+		}
 		st, err := studioWhere(ctx, tx, "id = $1", studioID)
 		if err != nil {
 			return err
@@ -334,12 +349,9 @@ func (s *Store) MoveCommission(ctx context.Context, studioID, id, userID string,
 	return d, err
 }
 
-// checkPieceFor refuses to call a commission ready while its piece is not
-// collector-grade: the piece passing quality control makes it ready.
+// checkPieceFor asks the domain whether the commission's piece, if it has
+// one, allows the commission's new status.
 func checkPieceFor(ctx context.Context, tx *Tx, c studio.Commission) error {
-	if c.Status != studio.Ready {
-		return nil
-	}
 	p, err := pieceWhere(ctx, tx, "commission_id = $1", c.ID)
 	if studio.ErrorCode(err) == studio.NotFound {
 		return nil
@@ -347,10 +359,7 @@ func checkPieceFor(ctx context.Context, tx *Tx, c studio.Commission) error {
 	if err != nil {
 		return err
 	}
-	if p.Stage != studio.CollectorGrade && p.Stage != studio.Delivered {
-		return studio.Errorf(studio.Conflict, "The piece is at %s; the commission becomes ready when it passes quality control.", p.Stage.Label())
-	}
-	return nil
+	return c.CheckPiece(p)
 }
 
 // movePieceWith keeps the piece in step: accepting a commission starts its
@@ -358,11 +367,7 @@ func checkPieceFor(ctx context.Context, tx *Tx, c studio.Commission) error {
 func movePieceWith(ctx context.Context, tx *Tx, c studio.Commission, userID string) error {
 	switch c.Status {
 	case studio.Accepted:
-		height := studio.DefaultTargetHeightMM
-		if c.Inquiry.TargetHeightMM != nil {
-			height = *c.Inquiry.TargetHeightMM
-		}
-		_, err := createPiece(ctx, tx, c.StudioID, userID, studio.NewPieceFields{Subject: c.Inquiry.SubjectName, CommissionID: c.ID, TargetHeightMM: height})
+		_, err := createPiece(ctx, tx, c.StudioID, userID, c.NewPiece())
 		return err
 	case studio.Shipped:
 		return deliverCommissionPiece(ctx, tx, c.ID, userID)

@@ -29,14 +29,7 @@ type PieceDetail struct {
 }
 
 // PieceEvent is a stage change.
-type PieceEvent struct {
-	Kind   string
-	From   studio.Stage
-	To     studio.Stage
-	Reason string
-	UserID string
-	At     time.Time
-}
+type PieceEvent = studio.PieceEvent
 
 // CheckState is a checklist item and whether it is done for the piece.
 type CheckState struct {
@@ -58,14 +51,7 @@ type CoatEntry struct {
 }
 
 // Timer is something a piece waits on.
-type Timer struct {
-	ID      string
-	PieceID string
-	Kind    string
-	Label   string
-	DueAt   time.Time
-	FiredAt *time.Time
-}
+type Timer = studio.Timer
 
 // QCAttempt is one quality control of a piece.
 type QCAttempt struct {
@@ -136,7 +122,7 @@ func each(ctx context.Context, tx *Tx, q string, args []any, scan func(*sql.Rows
 }
 
 func loadHistory(ctx context.Context, tx *Tx, d *PieceDetail) error {
-	return each(ctx, tx, `SELECT kind, from_stage, to_stage, reason, user_id, at FROM piece_events WHERE piece_id = $1 ORDER BY at, id`, []any{d.ID}, func(r *sql.Rows) error {
+	return each(ctx, tx, `SELECT kind, from_stage, to_stage, reason, user_id, at FROM piece_events WHERE piece_id = $1 ORDER BY seq`, []any{d.ID}, func(r *sql.Rows) error {
 		var e PieceEvent
 		var from, user sql.NullString
 		err := r.Scan(&e.Kind, &from, &e.To, &e.Reason, &user, &e.At)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,14 +23,10 @@ func (TimerJob) Kind() string { return "timer" }
 // pieceAt loads a piece of the studio that must be at the given stage.
 func pieceAt(ctx context.Context, tx *Tx, studioID, id string, stages ...studio.Stage) (studio.Piece, error) {
 	p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
-	if err != nil || slices.Contains(stages, p.Stage) {
+	if err != nil {
 		return p, err
 	}
-	names := make([]string, len(stages))
-	for i, s := range stages {
-		names[i] = s.Label()
-	}
-	return p, studio.Errorf(studio.Conflict, "The piece is at %s; this belongs to %s.", p.Stage.Label(), strings.Join(names, " or "))
+	return p, p.RequireStage(stages...)
 }
 
 // withPiece runs fn on a piece at one of the stages and returns the
@@ -62,9 +57,8 @@ func (s *Store) SetCheck(ctx context.Context, studioID, id, key, userID string, 
 		if err != nil {
 			return studio.Errorf(studio.NotFound, "No checklist item %q.", key)
 		}
-		if stage != p.Stage {
-			return &studio.Error{Code: studio.Conflict, Message: "“" + key + "” belongs to " + stage.Label() + "; the piece is at " + p.Stage.Label() + ".",
-				Fields: map[string]string{"key": "is not an item of the current stage"}}
+		if err := p.CheckTick(studio.ChecklistItem{Stage: stage, Key: key}); err != nil {
+			return err
 		}
 		if !done {
 			_, err = tx.ExecContext(ctx, `DELETE FROM piece_checks WHERE piece_id = $1 AND key = $2 AND pass = $3`, p.ID, key, p.Pass)
@@ -87,22 +81,11 @@ func studioAndDetail(ctx context.Context, tx *Tx, p studio.Piece) (studio.Studio
 	return st, d, err
 }
 
-// when is an optional time of an entry logged afterwards: never in the future.
-func when(at *time.Time, now time.Time, field string) (time.Time, error) {
-	if at == nil {
-		return now, nil
-	}
-	if at.After(now) {
-		return now, studio.FieldError(field, "cannot be in the future")
-	}
-	return at.UTC().Truncate(time.Microsecond), nil
-}
-
 // LogGrit records a sanding grit, which must be the one due in the
 // studio's progression.
 func (s *Store) LogGrit(ctx context.Context, studioID, id, userID string, grit int, at *time.Time) (PieceDetail, error) {
 	return s.withPiece(ctx, studioID, id, []studio.Stage{studio.Sanding}, func(tx *Tx, p studio.Piece) error {
-		t, err := when(at, tx.now, "at")
+		t, err := studio.LoggedAt(at, tx.now, "at")
 		if err != nil {
 			return err
 		}
@@ -142,7 +125,7 @@ func (s *Store) SetPalette(ctx context.Context, studioID, id string, colours []s
 // a durable job that fires when the coat is dry.
 func (s *Store) LogCoat(ctx context.Context, studioID, id, userID string, kind studio.CoatKind, sanded bool, at *time.Time) (PieceDetail, error) {
 	return s.withPiece(ctx, studioID, id, []studio.Stage{studio.Finish}, func(tx *Tx, p studio.Piece) error {
-		t, err := when(at, tx.now, "applied_at")
+		t, err := studio.LoggedAt(at, tx.now, "applied_at")
 		if err != nil {
 			return err
 		}
@@ -196,10 +179,11 @@ func (s *Store) FireTimer(ctx context.Context, id string) (t Timer, err error) {
 	return t, err
 }
 
-// RecordQC records a quality control: all six checks pass and the piece is
-// collector-grade; any failure sends it back to the stage that fixes it.
+// RecordQC records a quality control and makes the move the domain decides:
+// collector-grade when all six checks pass, otherwise back to the stage
+// that fixes the earliest failure.
 func (s *Store) RecordQC(ctx context.Context, studioID, id, userID string, checks map[string]*bool, notes string) (PieceDetail, error) {
-	next, failed, err := studio.JudgeQC(checks)
+	qc, err := studio.DecideQC(checks, notes)
 	if err != nil {
 		return PieceDetail{}, err
 	}
@@ -210,23 +194,15 @@ func (s *Store) RecordQC(ctx context.Context, studioID, id, userID string, check
 		}
 		b, _ := json.Marshal(plain) // a map of bools always marshals
 		var ret any
-		if len(failed) > 0 {
-			ret = string(next)
+		if !qc.Passed() {
+			ret = string(qc.Move.To)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO qc_attempts (id, studio_id, piece_id, checks, passed, return_to, notes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			auth.NewID(), studioID, p.ID, string(b), len(failed) == 0, ret, strings.TrimSpace(notes), nullString(userID), tx.now)
+			auth.NewID(), studioID, p.ID, string(b), qc.Passed(), ret, strings.TrimSpace(notes), nullString(userID), tx.now)
 		if err != nil {
 			return err
 		}
-		if len(failed) == 0 {
-			_, err = moveTo(ctx, tx, p, studio.CollectorGrade, "qc_passed", userID, strings.TrimSpace(notes))
-			return err
-		}
-		reason := "QC failed: " + strings.ReplaceAll(strings.Join(failed, ", "), "_", " ")
-		if n := strings.TrimSpace(notes); n != "" {
-			reason += " — " + n
-		}
-		_, err = moveTo(ctx, tx, p, next, "qc_failed", userID, reason)
+		_, err = movePiece(ctx, tx, p, qc.Move, userID)
 		return err
 	})
 }
@@ -238,8 +214,8 @@ func (s *Store) StartWork(ctx context.Context, studioID, id, userID string) (Pie
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM work_sessions WHERE piece_id = $1 AND minutes IS NULL`, p.ID).Scan(&n); err != nil {
 			return err
 		}
-		if n > 0 {
-			return studio.Errorf(studio.Conflict, "The work timer of this piece is already running.")
+		if err := studio.WorkStarted(n > 0); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO work_sessions (id, studio_id, piece_id, stage, started_at, user_id) VALUES ($1, $2, $3, $4, $5, $6)`,
 			auth.NewID(), studioID, p.ID, p.Stage, tx.now, nullString(userID))
@@ -256,7 +232,7 @@ func (s *Store) StopWork(ctx context.Context, studioID, id string) (PieceDetail,
 		if err != nil {
 			return studio.Errorf(studio.Conflict, "No work timer is running for this piece.")
 		}
-		minutes := int((tx.now.Sub(started) + time.Minute - 1) / time.Minute)
+		minutes := studio.WorkMinutes(started, tx.now)
 		_, err = tx.ExecContext(ctx, `UPDATE work_sessions SET stopped_at = $1, minutes = $2 WHERE id = $3`, tx.now, minutes, sid)
 		return err
 	})
@@ -265,11 +241,8 @@ func (s *Store) StopWork(ctx context.Context, studioID, id string) (PieceDetail,
 // AddWork books minutes of work entered by hand, at the given stage or the
 // current one.
 func (s *Store) AddWork(ctx context.Context, studioID, id, userID string, stage studio.Stage, minutes int) (PieceDetail, error) {
-	if minutes < 1 || minutes > 24*60 {
-		return PieceDetail{}, studio.FieldError("minutes", "must be from 1 to 1440 (a day)")
-	}
-	if stage != "" && !stage.Valid() {
-		return PieceDetail{}, studio.FieldError("stage", "is not a stage of the pipeline")
+	if err := studio.CheckWork(stage, minutes); err != nil {
+		return PieceDetail{}, err
 	}
 	return s.withPiece(ctx, studioID, id, studio.Stages, func(tx *Tx, p studio.Piece) error {
 		if stage == "" {

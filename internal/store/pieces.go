@@ -96,10 +96,15 @@ func nullFloat(n sql.NullFloat64) *float64 {
 	return &n.Float64
 }
 
+// pieceWhere loads a piece; in a write transaction it holds the piece's
+// lock until the end (see the package comment).
 func pieceWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.Piece, error) {
-	p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceColumns+` FROM pieces WHERE `+where, args...))
+	p, err := scanPiece(tx.QueryRowContext(ctx, `SELECT `+pieceColumns+` FROM pieces WHERE `+where+tx.lock, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("piece")
+	}
+	if err == nil {
+		tx.locked()
 	}
 	return p, err
 }
@@ -145,12 +150,13 @@ func createPiece(ctx context.Context, tx *Tx, studioID, userID string, n studio.
 	if err != nil {
 		return p, err
 	}
-	return p, pieceEvent(ctx, tx, p, "created", "", userID, "")
+	return p, pieceEvent(ctx, tx, p, studio.PieceCreated, "", userID, "")
 }
 
-func pieceEvent(ctx context.Context, tx *Tx, p studio.Piece, kind string, from studio.Stage, userID, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO piece_events (id, studio_id, piece_id, kind, from_stage, to_stage, reason, user_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, auth.NewID(), p.StudioID, p.ID, kind, nullString(string(from)), p.Stage, reason, nullString(userID), tx.now)
+func pieceEvent(ctx context.Context, tx *Tx, p studio.Piece, kind studio.PieceEventKind, from studio.Stage, userID, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO piece_events (id, studio_id, piece_id, kind, from_stage, to_stage, reason, user_id, at, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM piece_events WHERE piece_id = $3))`,
+		auth.NewID(), p.StudioID, p.ID, kind, nullString(string(from)), p.Stage, reason, nullString(userID), tx.now)
 	return err
 }
 
@@ -182,10 +188,7 @@ func (s *Store) UpdatePiece(ctx context.Context, studioID, id string, upd studio
 			return err
 		}
 		p.UpdatedAt = tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE pieces SET subject = $1, clay_brands = $2, target_height_mm = $3, max_thickness_mm = $4,
-			height_mm = $5, width_mm = $6, depth_mm = $7, foil_share_pct = $8, updated_at = $9 WHERE id = $10`,
-			p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM, p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.UpdatedAt, p.ID)
-		if err != nil {
+		if err := updatePiece(ctx, tx, p, upd); err != nil {
 			return err
 		}
 		d, err = pieceDetail(ctx, tx, p)
@@ -194,42 +197,62 @@ func (s *Store) UpdatePiece(ctx context.Context, studioID, id string, upd studio
 	return d, err
 }
 
-// moveTo changes the piece's stage, starting a fresh pass, and records why.
-func moveTo(ctx context.Context, tx *Tx, p studio.Piece, to studio.Stage, kind, userID, reason string) (studio.Piece, error) {
+// updatePiece writes the fields the update changed, and no other.
+func updatePiece(ctx context.Context, tx *Tx, p studio.Piece, upd studio.PieceUpdate) error {
+	set, args := []string{}, []any{}
+	for _, c := range []struct {
+		changed bool
+		column  string
+		value   any
+	}{
+		{upd.Subject != nil, "subject", p.Subject},
+		{upd.ClayBrands != nil, "clay_brands", strings.Join(p.ClayBrands, ",")},
+		{upd.TargetHeightMM != nil, "target_height_mm", p.TargetHeightMM},
+		{upd.MaxThicknessMM != nil, "max_thickness_mm", p.MaxThicknessMM},
+		{upd.HeightMM != nil, "height_mm", p.HeightMM},
+		{upd.WidthMM != nil, "width_mm", p.WidthMM},
+		{upd.DepthMM != nil, "depth_mm", p.DepthMM},
+		{upd.FoilSharePct != nil, "foil_share_pct", p.FoilSharePct},
+		{true, "updated_at", p.UpdatedAt},
+	} {
+		if c.changed {
+			args = append(args, c.value)
+			set = append(set, c.column+" = $"+itoa(len(args)))
+		}
+	}
+	args = append(args, p.ID)
+	_, err := tx.ExecContext(ctx, `UPDATE pieces SET `+strings.Join(set, ", ")+` WHERE id = $`+itoa(len(args)), args...)
+	return err
+}
+
+// movePiece makes a move the domain decided: the piece's new stage, the
+// event, and the commission following its piece.
+func movePiece(ctx context.Context, tx *Tx, p studio.Piece, m studio.PieceMove, userID string) (studio.Piece, error) {
 	from := p.Stage
-	p.Stage, p.Pass, p.UpdatedAt = to, p.Pass+1, tx.now
+	p = p.Moved(m, tx.now)
 	if _, err := tx.ExecContext(ctx, `UPDATE pieces SET stage = $1, pass = $2, updated_at = $3 WHERE id = $4`, p.Stage, p.Pass, p.UpdatedAt, p.ID); err != nil {
 		return p, err
 	}
-	if err := pieceEvent(ctx, tx, p, kind, from, userID, reason); err != nil {
+	if err := pieceEvent(ctx, tx, p, m.Kind, from, userID, m.Reason); err != nil {
 		return p, err
 	}
 	return p, syncCommission(ctx, tx, p, from, userID)
 }
 
-// syncCommission keeps a commission in step with its piece: work begun
-// puts it in production, a collector-grade piece makes it ready.
+// syncCommission moves a commission as the domain says it follows its
+// piece.
 func syncCommission(ctx context.Context, tx *Tx, p studio.Piece, from studio.Stage, userID string) error {
 	if p.CommissionID == "" {
 		return nil
 	}
-	d, err := commissionDetail(ctx, tx, "id = $1", p.CommissionID)
+	c, err := commissionWhere(ctx, tx, "id = $1", p.CommissionID)
 	if err != nil {
 		return err
 	}
-	var to studio.CommissionStatus
-	switch {
-	case from == studio.Concept && d.Status == studio.Accepted:
-		to = studio.InProduction
-	case p.Stage == studio.CollectorGrade && d.Status == studio.InProduction:
-		to = studio.Ready
-	default:
+	to, note, ok := c.FollowPiece(from, p)
+	if !ok {
 		return nil
 	}
-	return setCommissionStatus(ctx, tx, d.Commission, to, userID, "the piece reached "+p.Stage.Label())
-}
-
-func setCommissionStatus(ctx context.Context, tx *Tx, c studio.Commission, to studio.CommissionStatus, userID, note string) error {
 	c.Status, c.UpdatedAt = to, tx.now
 	if _, err := tx.ExecContext(ctx, `UPDATE commissions SET status = $1, updated_at = $2 WHERE id = $3`, c.Status, c.UpdatedAt, c.ID); err != nil {
 		return err
@@ -237,35 +260,23 @@ func setCommissionStatus(ctx context.Context, tx *Tx, c studio.Commission, to st
 	return addEvent(ctx, tx, c, userID, note)
 }
 
-// AdvancePiece moves a piece to the next stage when the current one is
-// done: its required checklist and its own rules. Otherwise it is refused
-// with everything that is still open.
+// AdvancePiece moves a piece to the next stage when the domain finds the
+// current one done; otherwise it is refused with everything still open.
 func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (d PieceDetail, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
 		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
 		if err != nil {
 			return err
 		}
-		st, err := studioWhere(ctx, tx, "id = $1", studioID)
+		st, before, err := studioAndDetail(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		if d, err = pieceDetail(ctx, tx, p); err != nil {
+		m, err := studio.Advance(before.StageState(st, tx.now))
+		if err != nil {
 			return err
 		}
-		open := studio.OpenToLeave(d.StageState(st, tx.now))
-		if p.Stage == studio.CollectorGrade && p.CommissionID != "" {
-			open = append(open, "Delivery: a commissioned piece is delivered when its commission is marked shipped")
-		}
-		if len(open) > 0 {
-			return &studio.Error{Code: studio.Invalid, Message: p.Stage.Label() + " is not finished: " + strings.Join(open, "; ") + ".",
-				Fields: map[string]string{"stage": "has open items"}, Data: map[string]any{"open": open}}
-		}
-		kind := "advanced"
-		if p.Stage.Next() == studio.Delivered {
-			kind = "delivered"
-		}
-		if p, err = moveTo(ctx, tx, p, p.Stage.Next(), kind, userID, ""); err != nil {
+		if p, err = movePiece(ctx, tx, p, m, userID); err != nil {
 			return err
 		}
 		d, err = pieceDetail(ctx, tx, p)
@@ -276,25 +287,19 @@ func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (
 
 // ReturnPiece sends a piece back to an earlier stage, with the reason.
 func (s *Store) ReturnPiece(ctx context.Context, studioID, id, userID string, to studio.Stage, reason string) (d PieceDetail, err error) {
-	if !to.Valid() {
-		return d, studio.FieldError("to", "must be one of the stages: concept, armature, sculpt, texture, first_bake, sanding, colour_plan, paint, finish, mount, qc")
-	}
-	if strings.TrimSpace(reason) == "" {
-		return d, studio.FieldError("reason", "is required: say what needs redoing")
+	if err := studio.CheckReturn(to, reason); err != nil {
+		return d, err
 	}
 	err = s.write(ctx, func(tx *Tx) error {
 		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
 		if err != nil {
 			return err
 		}
-		if to.Index() >= p.Stage.Index() {
-			return &studio.Error{Code: studio.Conflict, Message: "A piece can only go back: " + to.Label() + " is not before " + p.Stage.Label() + ".",
-				Fields: map[string]string{"to": "must be a stage before " + string(p.Stage)}}
+		m, err := studio.Return(p, to, reason)
+		if err != nil {
+			return err
 		}
-		if p.Stage == studio.Delivered {
-			return studio.Errorf(studio.Conflict, "The piece is delivered; it cannot go back into the studio's pipeline.")
-		}
-		if p, err = moveTo(ctx, tx, p, to, "returned", userID, strings.TrimSpace(reason)); err != nil {
+		if p, err = movePiece(ctx, tx, p, m, userID); err != nil {
 			return err
 		}
 		d, err = pieceDetail(ctx, tx, p)
@@ -303,17 +308,19 @@ func (s *Store) ReturnPiece(ctx context.Context, studioID, id, userID string, to
 	return d, err
 }
 
-// deliverCommissionPiece marks a commission's piece delivered when the
-// commission ships.
+// deliverCommissionPiece delivers a commission's piece, if it has one,
+// when the commission ships.
 func deliverCommissionPiece(ctx context.Context, tx *Tx, commissionID, userID string) error {
 	p, err := pieceWhere(ctx, tx, "commission_id = $1", commissionID)
-	if studio.ErrorCode(err) == studio.NotFound || p.Stage == studio.Delivered {
+	if studio.ErrorCode(err) == studio.NotFound {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, err = moveTo(ctx, tx, p, studio.Delivered, "delivered", userID, "the commission was shipped")
+	if m, ok := p.DeliverWithCommission(); ok {
+		_, err = movePiece(ctx, tx, p, m, userID)
+	}
 	return err
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"atelier/internal/studio"
 )
@@ -15,18 +14,13 @@ import (
 // commission too, so that those shared appear in the client's portal.
 func (s *Store) AddProcessPhotos(ctx context.Context, studioID, pieceID string, stage studio.Stage, shared bool, caption string, photos []NewPhoto) (PieceDetail, error) {
 	caption = strings.TrimSpace(caption)
-	if utf8.RuneCountInString(caption) > 500 {
-		return PieceDetail{}, studio.FieldError("caption", "must be at most 500 characters")
-	}
-	if stage != "" && !stage.Valid() {
-		return PieceDetail{}, studio.FieldError("stage", "is not a stage of the pipeline")
+	if err := studio.CheckCaption(caption); err != nil {
+		return PieceDetail{}, err
 	}
 	return s.withPiece(ctx, studioID, pieceID, studio.Stages, func(tx *Tx, p studio.Piece) error {
-		if stage == "" {
-			stage = p.Stage
-		}
-		if stage.Index() > p.Stage.Index() {
-			return studio.FieldError("stage", "is ahead of the piece, which is at "+p.Stage.Label())
+		stage, err := p.PhotoStage(stage)
+		if err != nil {
+			return err
 		}
 		for _, np := range photos {
 			ph := studio.Photo{StudioID: studioID, CommissionID: p.CommissionID, PieceID: p.ID, Kind: studio.ProcessPhoto,
@@ -42,8 +36,10 @@ func (s *Store) AddProcessPhotos(ctx context.Context, studioID, pieceID string, 
 // UpdatePhoto shares a process photo with the client (or stops sharing it)
 // and changes its caption. A client's references are theirs already.
 func (s *Store) UpdatePhoto(ctx context.Context, studioID, id string, shared *bool, caption *string) (ph studio.Photo, err error) {
-	if caption != nil && utf8.RuneCountInString(*caption) > 500 {
-		return ph, studio.FieldError("caption", "must be at most 500 characters")
+	if caption != nil {
+		if err := studio.CheckCaption(*caption); err != nil {
+			return ph, err
+		}
 	}
 	err = s.write(ctx, func(tx *Tx) error {
 		list, err := photosWhere(ctx, tx, "p.studio_id = $1 AND p.id = $2", studioID, id)

@@ -1,6 +1,17 @@
 // Package store keeps Atelier's records in SQLite or PostgreSQL with one set
 // of SQL. Each public method is one transaction that applies the rules of
 // package studio inside it.
+//
+// Writes are serialised per record on both databases, so that the domain
+// decides on the current state: SQLite takes one writer at a time (BEGIN
+// IMMEDIATE), and on PostgreSQL the loaders of records that carry a state
+// or a counter (pieceWhere, commissionWhere, lockedStudio) take the row's
+// lock (SELECT … FOR UPDATE) whenever they run in a write transaction.
+// Locks are taken in one order — a piece, then its commission — so that
+// two writers never wait on each other; a studio's row is locked only by
+// the write that changes the studio. A unique
+// constraint that backs a rule and breaks anyway (two writers racing to
+// insert) is a conflict, translated once in run, never a 500.
 package store
 
 import (
@@ -144,11 +155,44 @@ func (s *Store) Ping(ctx context.Context) error {
 type Tx struct {
 	*sql.Tx
 	now time.Time
+	// lock ends the SELECT of a record a write decides from: " FOR UPDATE"
+	// in a PostgreSQL write transaction, empty otherwise (SQLite's writer
+	// holds the whole database already).
+	lock  string
+	clock func() time.Time
+	// stamped: now was read again when the first lock was held.
+	stamped bool
 }
+
+// locked is called by a loader once it holds a record's lock. The
+// transaction's time becomes that moment, so that a writer that waited for
+// the lock is later than the one it waited for (on SQLite the transaction
+// begins holding the lock, and its time is that moment already).
+func (tx *Tx) locked() {
+	if tx.lock == "" || tx.stamped {
+		return
+	}
+	tx.stamped = true
+	tx.now = stamp(tx.clock())
+}
+
+// stamp cuts a time to what the databases keep: microseconds are all
+// PostgreSQL keeps; cutting there on both lets records move between them
+// (backup, restore) unchanged.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // write runs fn in a write transaction and commits it when fn returns nil.
 func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
-	return s.run(ctx, s.writer, nil, fn)
+	return raced(s.writeRaw(ctx, fn))
+}
+
+// writeRaw is write with the database's errors as they are.
+func (s *Store) writeRaw(ctx context.Context, fn func(*Tx) error) error {
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	return s.run(ctx, s.writer, nil, lock, fn)
 }
 
 // read runs fn in a transaction that sees one consistent snapshot.
@@ -157,17 +201,15 @@ func (s *Store) read(ctx context.Context, fn func(*Tx) error) error {
 	if s.dialect == Postgres {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
-	return s.run(ctx, s.reader, opts, fn)
+	return s.run(ctx, s.reader, opts, "", fn)
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, lock string, fn func(*Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	// Microseconds are all PostgreSQL keeps; cutting there on both databases
-	// lets records move between them (backup, restore) unchanged.
-	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{Tx: sqlTx, now: stamp(s.now()), lock: lock, clock: s.now}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
@@ -176,6 +218,27 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// raced turns the database's word that a concurrent writer got there first
+// into a conflict the person can act on: a unique constraint broken by a
+// racing insert, or (PostgreSQL) a deadlock or serialisation failure. Every
+// write passes through it.
+// Errors the domain already worded pass unchanged.
+func raced(err error) error {
+	if _, ok := errors.AsType[*studio.Error](err); ok {
+		return err
+	}
+	if isUniqueViolation(err) || isRetryable(err) {
+		return studio.Errorf(studio.Conflict, "Someone else changed this at the same moment. Reload it and try again.")
+	}
+	return err
+}
+
+// isRetryable reports a PostgreSQL deadlock or serialisation failure.
+func isRetryable(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
 
 // isUniqueViolation reports whether err is a broken UNIQUE or PRIMARY KEY

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"atelier/internal/studio"
 )
@@ -45,9 +44,7 @@ func (s *Store) SaveClay(ctx context.Context, studioID string, c Clay) (Clay, er
 		f.Add("key", why)
 	}
 	c.Name = strings.TrimSpace(c.Name)
-	if c.Name == "" || utf8.RuneCountInString(c.Name) > 100 {
-		f.Add("name", "is required, at most 100 characters")
-	}
+	f.Text("name", c.Name, studio.NameText)
 	if err := f.Err(); err != nil {
 		return c, err
 	}
@@ -82,9 +79,7 @@ func (s *Store) SaveChecklistItem(ctx context.Context, studioID string, it studi
 		f.Add("stage", "must be a stage of the pipeline before delivered")
 	}
 	it.Label = strings.TrimSpace(it.Label)
-	if it.Label == "" || utf8.RuneCountInString(it.Label) > 200 {
-		f.Add("label", "is required, at most 200 characters")
-	}
+	f.Text("label", it.Label, studio.LabelText)
 	if err := f.Err(); err != nil {
 		return it, err
 	}

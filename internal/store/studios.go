@@ -88,7 +88,7 @@ func (s *Store) CountStudios(ctx context.Context) (n int, err error) {
 // UpdateStudio changes the settings of the studio with the given id.
 func (s *Store) UpdateStudio(ctx context.Context, id string, upd studio.StudioUpdate) (st studio.Studio, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
-		if st, err = studioWhere(ctx, tx, "id = $1", id); err != nil {
+		if st, err = lockedStudio(ctx, tx, id); err != nil {
 			return err
 		}
 		if st, err = upd.Apply(st); err != nil {
@@ -102,6 +102,19 @@ func (s *Store) UpdateStudio(ctx context.Context, id string, upd studio.StudioUp
 			strings.Join(st.WebsiteOrigins, "\n"), joinInts(st.GritProgression), dryJSON(st.CoatDryMinutes), st.UpdatedAt, st.ID)
 		return err
 	})
+	return st, err
+}
+
+// lockedStudio loads a studio to change it, holding its lock in a write
+// transaction. Other writes read the studio's settings without the lock.
+func lockedStudio(ctx context.Context, tx *Tx, id string) (studio.Studio, error) {
+	st, err := scanStudio(tx.QueryRowContext(ctx, `SELECT `+studioColumns+` FROM studios WHERE id = $1`+tx.lock, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound("studio")
+	}
+	if err == nil {
+		tx.locked()
+	}
 	return st, err
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"atelier/internal/auth"
 	"atelier/internal/studio"
@@ -38,8 +37,8 @@ func scanToken(row interface{ Scan(...any) error }) (studio.Token, error) {
 // only as a hash and cannot be shown again.
 func (s *Store) CreateToken(ctx context.Context, n NewToken) (secret string, t studio.Token, err error) {
 	n.Name = strings.TrimSpace(n.Name)
-	if utf8.RuneCountInString(n.Name) > 100 || strings.ContainsAny(n.Name, "\x00\r\n") {
-		return "", t, studio.FieldError("name", "must be a single line of at most 100 characters")
+	if err := studio.TextError("name", n.Name, studio.TokenName); err != nil {
+		return "", t, err
 	}
 	if why := studio.EmailProblem(studio.NormalizeEmail(n.Email)); why != "" {
 		return "", t, studio.FieldError("email", why)

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // CommissionStatus is where a commission stands in its lifecycle.
@@ -103,14 +102,11 @@ func (c Commission) Apply(m Move, today string, now time.Time) (Commission, erro
 	case Declined, Cancelled:
 		if strings.TrimSpace(m.Reason) == "" {
 			f.Add("reason", "is required: say why, for the record and for the client")
-		} else if utf8.RuneCountInString(m.Reason) > 2000 {
-			f.Add("reason", "must be at most 2000 characters")
 		}
+		f.Text("reason", m.Reason, ReasonText)
 		c.Reason = strings.TrimSpace(m.Reason)
 	case Shipped:
-		if utf8.RuneCountInString(m.Tracking) > 200 {
-			f.Add("tracking", "must be at most 200 characters")
-		}
+		f.Text("tracking", m.Tracking, TrackingText)
 		c.Tracking = strings.TrimSpace(m.Tracking)
 	}
 	if err := f.Err(); err != nil {

@@ -2,7 +2,6 @@ package studio
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // InquiryFields is what a client tells the studio in the questionnaire.
@@ -33,30 +32,32 @@ const (
 	MaxHeightMM = 300
 )
 
+// InquiryText lists the questionnaire's free-text fields with their rules.
+var InquiryText = []struct {
+	Name string
+	Rule TextRule
+	of   func(*InquiryFields) *string
+}{
+	{"subject_name", TitleText, func(in *InquiryFields) *string { return &in.SubjectName }},
+	{"relationship", ShortText, func(in *InquiryFields) *string { return &in.Relationship }},
+	{"occasion", ShortText, func(in *InquiryFields) *string { return &in.Occasion }},
+	{"pose", WishText, func(in *InquiryFields) *string { return &in.Pose }},
+	{"clothing", WishText, func(in *InquiryFields) *string { return &in.Clothing }},
+	{"props", WishText, func(in *InquiryFields) *string { return &in.Props }},
+	{"story", StoryText, func(in *InquiryFields) *string { return &in.Story }},
+	{"base_wishes", WishText, func(in *InquiryFields) *string { return &in.BaseWishes }},
+	{"box_wishes", WishText, func(in *InquiryFields) *string { return &in.BoxWishes }},
+	{"contact_name", TitleText, func(in *InquiryFields) *string { return &in.ContactName }},
+}
+
 // Validate checks the questionnaire and normalises it; today is the date in
 // the studio's time zone.
 func (in *InquiryFields) Validate(today string) error {
 	f := Fields{}
-	for _, t := range []struct {
-		name     string
-		v        *string
-		max      int
-		required bool
-	}{
-		{"subject_name", &in.SubjectName, 200, true}, {"relationship", &in.Relationship, 200, false},
-		{"occasion", &in.Occasion, 200, false}, {"pose", &in.Pose, 2000, false}, {"clothing", &in.Clothing, 2000, false},
-		{"props", &in.Props, 2000, false}, {"story", &in.Story, 10000, false}, {"base_wishes", &in.BaseWishes, 2000, false},
-		{"box_wishes", &in.BoxWishes, 2000, false}, {"contact_name", &in.ContactName, 200, true},
-	} {
-		*t.v = strings.TrimSpace(*t.v)
-		switch {
-		case t.required && *t.v == "":
-			f.Add(t.name, "is required")
-		case utf8.RuneCountInString(*t.v) > t.max:
-			f.Add(t.name, "must be at most "+itoa(t.max)+" characters")
-		case !utf8.ValidString(*t.v) || strings.ContainsRune(*t.v, 0):
-			f.Add(t.name, "must be text")
-		}
+	for _, t := range InquiryText {
+		v := t.of(in)
+		*v = strings.TrimSpace(*v)
+		f.Text(t.Name, *v, t.Rule)
 	}
 	in.ContactEmail = NormalizeEmail(in.ContactEmail)
 	if why := EmailProblem(in.ContactEmail); why != "" {

@@ -3,7 +3,6 @@ package studio
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,17 +63,7 @@ func (o OutboxItem) Validate() error {
 	if why := EmailProblem(o.To); why != "" {
 		f.Add("to", why)
 	}
-	checkText(f, "subject", o.Subject, MaxMailSubject)
-	if strings.ContainsFunc(o.Subject, unicode.IsControl) {
-		f.Add("subject", "must be a single line of text")
-	}
-	switch {
-	case strings.TrimSpace(o.Body) == "":
-		f.Add("body", "is required")
-	case utf8.RuneCountInString(o.Body) > MaxMailBody:
-		f.Add("body", "must be at most "+itoa(MaxMailBody)+" characters")
-	case !utf8.ValidString(o.Body):
-		f.Add("body", "must be text")
-	}
+	f.Text("subject", o.Subject, TextRule{Max: MaxMailSubject, Required: true})
+	f.Text("body", o.Body, TextRule{Max: MaxMailBody, Lines: true, Required: true})
 	return f.Err()
 }

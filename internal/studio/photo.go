@@ -54,13 +54,10 @@ type Message struct {
 
 // MessageProblem says why body cannot be sent, or "".
 func MessageProblem(body string) string {
-	switch n := utf8.RuneCountInString(strings.TrimSpace(body)); {
-	case n == 0:
+	if strings.TrimSpace(body) == "" && utf8.ValidString(body) {
 		return "is empty; write a message"
-	case n > 5000:
-		return "must be at most 5000 characters"
 	}
-	return ""
+	return MessageText.Problem(strings.TrimSpace(body))
 }
 
 // CommissionEvent records a status a commission reached.

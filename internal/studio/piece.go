@@ -96,7 +96,7 @@ type NewPieceFields struct {
 func (n *NewPieceFields) Validate(knownBrands []string) error {
 	f := Fields{}
 	n.Subject = strings.TrimSpace(n.Subject)
-	checkText(f, "subject", n.Subject, 200)
+	f.Text("subject", n.Subject, TitleText)
 	checkBrands(f, n.ClayBrands, knownBrands)
 	checkLength(f, "target_height_mm", &n.TargetHeightMM, true)
 	checkThickness(f, n.MaxThicknessMM)
@@ -153,7 +153,7 @@ func (u PieceUpdate) Apply(p Piece, knownBrands []string) (Piece, error) {
 	f := Fields{}
 	if u.Subject != nil {
 		p.Subject = strings.TrimSpace(*u.Subject)
-		checkText(f, "subject", p.Subject, 200)
+		f.Text("subject", p.Subject, TitleText)
 	}
 	if u.ClayBrands != nil {
 		p.ClayBrands = *u.ClayBrands

@@ -110,10 +110,8 @@ func CheckPalette(colours []Colour, reason string) error {
 	for i, c := range colours {
 		at := fmt.Sprintf("colors[%d]", i)
 		name := strings.ToLower(strings.TrimSpace(c.Name))
-		switch {
-		case name == "":
-			f.Add(at+".name", "is required")
-		case names[name]:
+		f.Text(at+".name", c.Name, ColourName)
+		if names[name] && name != "" {
 			f.Add(at+".name", fmt.Sprintf("%q is in the palette twice", c.Name))
 		}
 		switch h := strings.ToLower(c.Hex); {
@@ -127,6 +125,7 @@ func CheckPalette(colours []Colour, reason string) error {
 		}
 		names[name], hexes[strings.ToLower(c.Hex)] = true, true
 	}
+	f.Text("override_reason", reason, NoteText)
 	if len(colours) > 4 && strings.TrimSpace(reason) == "" {
 		f.Add("colors", fmt.Sprintf("%d colours: a figure's palette has 3 or 4; give an override_reason for more", len(colours)))
 	}
@@ -216,6 +215,18 @@ var QCChecks = []QCCheck{
 	{"no_cracks", "Free of cracks or bubbles", Sculpt},
 }
 
+// FailedChecks are the labels of the checks an attempt failed, in the
+// guide's order.
+func FailedChecks(checks map[string]bool) []string {
+	var out []string
+	for _, c := range QCChecks {
+		if ok, seen := checks[c.Key]; seen && !ok {
+			out = append(out, c.Label)
+		}
+	}
+	return out
+}
+
 // JudgeQC decides a QC attempt: all six pass → collector-grade; otherwise
 // the piece goes back to the earliest stage that fixes a failure.
 func JudgeQC(checks map[string]*bool) (next Stage, failed []string, err error) {
@@ -258,7 +269,8 @@ type StageState struct {
 }
 
 // OpenToLeave lists what keeps a piece in its stage; empty when it may
-// advance. Quality control is left only through a QC attempt.
+// advance. Quality control is left only through a QC attempt, and a
+// commissioned piece is delivered only with its commission.
 func OpenToLeave(s StageState) []string {
 	var open []string
 	for _, it := range s.Open {
@@ -292,6 +304,10 @@ func OpenToLeave(s StageState) []string {
 		}
 	case QC:
 		open = append(open, "Quality control: record the six checks; passing them makes the piece collector-grade")
+	case CollectorGrade:
+		if p.CommissionID != "" {
+			open = append(open, "Delivery: a commissioned piece is delivered when its commission is marked shipped")
+		}
 	case Delivered:
 		open = append(open, "Delivered is the last stage")
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	// The time zone database is embedded so that validating an IANA zone
 	// works the same on a machine without /usr/share/zoneinfo.
@@ -81,8 +80,8 @@ func (s Studio) Validate() error {
 	if why := SlugProblem(s.Slug); why != "" {
 		f.Add("slug", why)
 	}
-	checkText(f, "name", s.Name, 100)
-	checkText(f, "artist", s.Artist, 100)
+	f.Text("name", s.Name, NameText)
+	f.Text("artist", s.Artist, NameText)
 	if !IsCurrency(s.Currency) {
 		f.Add("currency", "must be an ISO 4217 currency code such as EUR, USD or GBP")
 	}
@@ -185,17 +184,6 @@ func IsTimezone(name string) bool {
 	}
 	_, err := time.LoadLocation(name)
 	return err == nil
-}
-
-func checkText(f Fields, field, v string, max int) {
-	switch {
-	case strings.TrimSpace(v) == "":
-		f.Add(field, "is required")
-	case utf8.RuneCountInString(v) > max:
-		f.Add(field, "must be at most "+itoa(max)+" characters")
-	case !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n"):
-		f.Add(field, "must be a single line of text")
-	}
 }
 
 // OriginProblem says why o is not a web origin ("https://shop.example"),

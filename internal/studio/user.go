@@ -60,7 +60,7 @@ func (n *NewUser) Validate() error {
 	if why := EmailProblem(n.Email); why != "" {
 		f.Add("email", why)
 	}
-	checkText(f, "name", n.Name, 100)
+	f.Text("name", n.Name, NameText)
 	if !n.Role.Valid() {
 		f.Add("role", `must be "owner" or "assistant"`)
 	}

@@ -27,16 +27,14 @@ type boardColumn struct {
 	Cards []boardCard
 }
 
-// boardCard is a piece on the board with what its one-tap action is.
+// boardCard is a piece on the board; its one-tap action follows the
+// piece's Exit.
 type boardCard struct {
 	store.BoardCard
 	Next  studio.Stage
 	Timer *timerView
 	// Open lists what a refused advance found unfinished.
 	Open []string
-	// Action is "advance", "qc" (record it on the piece's page) or
-	// "ships" (a commissioned piece is delivered with its commission).
-	Action string
 }
 
 // boardAnswer is what a refused form puts back on the board.
@@ -62,15 +60,9 @@ func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	for _, c := range cols {
 		col := boardColumn{Stage: c.Stage}
 		for _, card := range c.Cards {
-			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID], Action: "advance"}
+			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID]}
 			if len(card.Timers) > 0 && card.Timers[0].DueAt.After(now) {
 				bc.Timer = newTimerView(card.Timers[0], now, p.Studio)
-			}
-			switch {
-			case card.Stage == studio.QC:
-				bc.Action = "qc"
-			case card.Stage == studio.CollectorGrade && card.CommissionID != "":
-				bc.Action = "ships"
 			}
 			col.Cards = append(col.Cards, bc)
 			d.Empty = false

@@ -127,7 +127,7 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 		}
 	}
 	open := a.open
-	if !a.refused && d.Stage != studio.QC && d.Stage != studio.Delivered {
+	if exit := d.Exit(); !a.refused && exit != studio.ExitQC && exit != studio.ExitNone {
 		open = stillOpen(d, st, now)
 	}
 	// The boxes are right above: count them, list only the rest.
@@ -145,7 +145,7 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 	}
 	pd.V = pieceValues(d, st, a)
 	pd.stageForms(d, st, a, now)
-	pd.Earlier = studio.Stages[:max(0, min(d.Stage.Index(), studio.CollectorGrade.Index()+1))]
+	pd.Earlier = d.ReturnStages()
 	pd.work(d, st, now)
 	pd.History = history(d, st)
 	return pd
@@ -207,13 +207,7 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 		pd.ClayNames = append(pd.ClayNames, name)
 	}
 	for _, q := range d.QC {
-		qv := qcView{At: localTime(q.At, now, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes}
-		for _, c := range studio.QCChecks {
-			if ok, seen := q.Checks[c.Key]; seen && !ok {
-				qv.Failed = append(qv.Failed, c.Label)
-			}
-		}
-		pd.Attempts = append(pd.Attempts, qv)
+		pd.Attempts = append(pd.Attempts, qcView{At: localTime(q.At, now, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes, Failed: studio.FailedChecks(q.Checks)})
 	}
 }
 
@@ -283,27 +277,7 @@ func (pd *pieceData) work(d store.PieceDetail, st studio.Studio, now time.Time) 
 func history(d store.PieceDetail, st studio.Studio) []historyView {
 	var out []historyView
 	for _, e := range d.History {
-		var text string
-		switch e.Kind {
-		case "created":
-			text = "Started at " + e.To.Label()
-		case "advanced":
-			text = e.From.Label() + " → " + e.To.Label()
-		case "qc_passed":
-			text = "Passed quality control: collector-grade"
-		case "qc_failed":
-			text = "Back to " + e.To.Label() + " after quality control"
-		case "returned":
-			text = "Back from " + e.From.Label() + " to " + e.To.Label()
-		case "delivered":
-			text = "Delivered"
-		default:
-			text = strings.ReplaceAll(e.Kind, "_", " ") + ": " + e.To.Label()
-		}
-		if e.Reason != "" {
-			text += " — " + e.Reason
-		}
-		out = append(out, historyView{ISO: e.At.Format(time.RFC3339), At: localDate(e.At, st), Text: text})
+		out = append(out, historyView{ISO: e.At.Format(time.RFC3339), At: localDate(e.At, st), Text: e.Summary()})
 	}
 	return out
 }
