@@ -3,11 +3,14 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"atelier/internal/files"
+	"atelier/internal/httpx"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -16,36 +19,28 @@ import (
 type API struct {
 	Store *store.Store
 	Files *files.Store
-	Log   *slog.Logger
+	// Intake takes inquiries and photos and serves photos, for the web
+	// pages as for the API.
+	Intake *intake.Desk
+	Log    *slog.Logger
 	// BaseURL is the public address, for the links the API hands out.
 	BaseURL string
-	// InquiriesPerHour bounds inquiries per address; zero means the default.
-	InquiriesPerHour int
 	// MailEnabled says whether the studio's messages are also e-mailed.
 	MailEnabled bool
 }
 
-// Route is one line of the route table: a Go method pattern and its handler.
-type Route struct {
-	Pattern string
-	Handler http.Handler
-	// Public routes need no token and ignore any Authorization header.
-	Public bool
-	// MaxBody overrides the server's default request body limit (bytes).
-	MaxBody int64
-}
-
-// Routes is the API's part of the route table.
-func (a *API) Routes() []Route {
-	return []Route{
+// Routes is the API's part of the route table. Every route but the public
+// ones needs a token, and Owner routes the owner's.
+func (a *API) Routes() []httpx.Route {
+	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/me", Handler: a.authed(a.meShow)},
 		{Pattern: "GET /api/v1/studio", Handler: a.authed(a.studioShow)},
-		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate)},
-		{Pattern: "GET /api/v1/users", Handler: a.authed(a.usersList)},
-		{Pattern: "POST /api/v1/users", Handler: a.authed(a.usersCreate)},
-		{Pattern: "GET /api/v1/tokens", Handler: a.authed(a.tokensList)},
-		{Pattern: "POST /api/v1/tokens", Handler: a.authed(a.tokensCreate)},
-		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke)},
+		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate), Owner: true},
+		{Pattern: "GET /api/v1/users", Handler: a.authed(a.usersList), Owner: true},
+		{Pattern: "POST /api/v1/users", Handler: a.authed(a.usersCreate), Owner: true},
+		{Pattern: "GET /api/v1/tokens", Handler: a.authed(a.tokensList), Owner: true},
+		{Pattern: "POST /api/v1/tokens", Handler: a.authed(a.tokensCreate), Owner: true},
+		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke), Owner: true},
 		{Pattern: "POST /api/v1/files", Handler: a.authed(a.filesCreate), MaxBody: MaxUploadBytes + 1},
 		{Pattern: "GET /api/v1/files/{id}", Handler: a.authed(a.filesShow)},
 		{Pattern: "GET /api/v1/commissions", Handler: a.authed(a.commissionsList)},
@@ -53,10 +48,10 @@ func (a *API) Routes() []Route {
 		{Pattern: "POST /api/v1/commissions/{id}/status", Handler: a.authed(a.commissionsStatus)},
 		{Pattern: "POST /api/v1/commissions/{id}/messages", Handler: a.authed(a.commissionsMessage)},
 		{Pattern: "GET /api/v1/commissions/{id}/photos/{photo}/{size}", Handler: a.authed(a.commissionPhotoShow)},
-		{Pattern: "POST /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesCreate), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesCreate), Public: true, MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "OPTIONS /api/v1/public/studios/{slug}/inquiries", Handler: a.public(a.inquiriesPreflight), Public: true},
 		{Pattern: "GET /api/v1/portal/{token}", Handler: a.public(a.portalShow), Public: true},
-		{Pattern: "POST /api/v1/portal/{token}/photos", Handler: a.public(a.portalPhotosAdd), Public: true, MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/portal/{token}/photos", Handler: a.public(a.portalPhotosAdd), Public: true, MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "POST /api/v1/portal/{token}/messages", Handler: a.public(a.portalMessagesAdd), Public: true},
 		{Pattern: "GET /api/v1/portal/{token}/photos/{photo}/{size}", Handler: a.public(a.portalPhotoShow), Public: true},
 		{Pattern: "POST /api/v1/pieces", Handler: a.authed(a.piecesCreate)},
@@ -71,17 +66,23 @@ func (a *API) Routes() []Route {
 		{Pattern: "POST /api/v1/pieces/{id}/coats", Handler: a.authed(a.piecesCoats)},
 		{Pattern: "POST /api/v1/pieces/{id}/qc", Handler: a.authed(a.piecesQC)},
 		{Pattern: "POST /api/v1/pieces/{id}/work", Handler: a.authed(a.piecesWork)},
-		{Pattern: "POST /api/v1/pieces/{id}/photos", Handler: a.authed(a.piecesPhotosAdd), MaxBody: MaxInquiryBytes},
+		{Pattern: "POST /api/v1/pieces/{id}/photos", Handler: a.authed(a.piecesPhotosAdd), MaxBody: intake.MaxInquiryBytes},
 		{Pattern: "GET /api/v1/pieces/{id}/photos/{photo}/{size}", Handler: a.authed(a.piecePhotoShow)},
 		{Pattern: "PATCH /api/v1/photos/{id}", Handler: a.authed(a.photosUpdate)},
 		{Pattern: "GET /api/v1/board", Handler: a.authed(a.board)},
 		{Pattern: "GET /api/v1/clays", Handler: a.authed(a.claysList)},
-		{Pattern: "PUT /api/v1/clays/{key}", Handler: a.authed(a.claysSave)},
+		{Pattern: "PUT /api/v1/clays/{key}", Handler: a.authed(a.claysSave), Owner: true},
 		{Pattern: "GET /api/v1/checklist", Handler: a.authed(a.checklistList)},
-		{Pattern: "PUT /api/v1/checklist/{key}", Handler: a.authed(a.checklistSave)},
-		{Pattern: "DELETE /api/v1/checklist/{key}", Handler: a.authed(a.checklistDelete)},
+		{Pattern: "PUT /api/v1/checklist/{key}", Handler: a.authed(a.checklistSave), Owner: true},
+		{Pattern: "DELETE /api/v1/checklist/{key}", Handler: a.authed(a.checklistDelete), Owner: true},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}
+	for i, rt := range routes {
+		if !rt.Public {
+			routes[i].Handler = a.signedIn(rt.Handler, rt.Owner)
+		}
+	}
+	return routes
 }
 
 type principalKey struct{}
@@ -89,15 +90,31 @@ type principalKey struct{}
 // authedFunc is a handler for a signed-in request.
 type authedFunc func(w http.ResponseWriter, r *http.Request, p studio.Principal) error
 
-// authed resolves the bearer token to a principal before calling h.
-func (a *API) authed(h authedFunc) http.Handler {
+// signedIn resolves the bearer token to a principal before next runs; on
+// an owner route, anyone but the owner is refused here, once for all.
+func (a *API) signedIn(next http.Handler, owner bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authenticate(r)
-		if err == nil {
-			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
-			err = h(w, r, p)
+		if err == nil && owner {
+			err = p.CanManage()
 		}
 		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// authed gives h the principal signedIn found.
+func (a *API) authed(h authedFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := r.Context().Value(principalKey{}).(studio.Principal)
+		if !ok {
+			a.Error(w, r, fmt.Errorf("api: no principal for %s: a signed-in handler on a public route", r.Pattern))
+			return
+		}
+		if err := h(w, r, p); err != nil {
 			a.Error(w, r, err)
 		}
 	})

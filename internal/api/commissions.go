@@ -171,11 +171,8 @@ func (a *API) commissionsStatus(w http.ResponseWriter, r *http.Request, p studio
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	// Prices are the owner's: an assistant may move work, not quote it.
-	if body.Status == string(studio.Quoted) {
-		if err := p.CanManage(); err != nil {
-			return studio.Errorf(studio.Forbidden, "Only the studio's owner may quote a price.")
-		}
+	if err := p.CanMove(studio.CommissionStatus(body.Status)); err != nil {
+		return err
 	}
 	d, err := a.Store.MoveCommission(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID, studio.Move{
 		To: studio.CommissionStatus(body.Status), PriceCents: body.PriceCents, DepositCents: body.DepositCents,

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"atelier/internal/studio"
@@ -62,28 +60,6 @@ func (a *API) filesShow(w http.ResponseWriter, r *http.Request, p studio.Princip
 	if err != nil {
 		return err
 	}
-	return a.serveBlob(w, r, f, "private, max-age=31536000, immutable",
+	return a.Intake.ServeBlob(w, r, f, "private, max-age=31536000, immutable",
 		mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-}
-
-// serveBlob streams a stored file with headers that keep it from running
-// as a page of this origin. disposition may be empty.
-func (a *API) serveBlob(w http.ResponseWriter, r *http.Request, f studio.File, cache, disposition string) error {
-	rc, err := a.Files.Open(r.Context(), f.SHA256)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", cache)
-	if disposition != "" {
-		h.Set("Content-Disposition", disposition)
-	}
-	if _, err := io.Copy(w, rc); err != nil {
-		a.Log.WarnContext(r.Context(), "download interrupted", "err", err)
-	}
-	return nil
 }

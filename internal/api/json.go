@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"atelier/internal/httpx"
 	"atelier/internal/studio"
 )
 
@@ -60,7 +61,7 @@ func decode(r *http.Request, dst any) error {
 }
 
 func malformed(msg string) error {
-	return WithStatus(studio.Errorf(studio.Invalid, "%s", msg), http.StatusBadRequest)
+	return httpx.WithStatus(studio.Errorf(studio.Invalid, "%s", msg), http.StatusBadRequest)
 }
 
 func jsonKind(kind string) string {

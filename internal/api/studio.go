@@ -52,9 +52,6 @@ type studioPatch struct {
 }
 
 func (a *API) studioUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	var body studioPatch
 	if err := decode(r, &body); err != nil {
 		return err

@@ -24,9 +24,6 @@ func tokenView(t studio.Token) tokenJSON {
 }
 
 func (a *API) tokensList(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	tokens, err := a.Store.Tokens(r.Context(), p.Studio.ID)
 	if err != nil {
 		return err
@@ -46,9 +43,6 @@ type tokenCreate struct {
 }
 
 func (a *API) tokensCreate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	var body tokenCreate
 	if err := decode(r, &body); err != nil {
 		return err
@@ -67,9 +61,6 @@ func (a *API) tokensCreate(w http.ResponseWriter, r *http.Request, p studio.Prin
 }
 
 func (a *API) tokensRevoke(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	t, err := a.Store.RevokeTokenByID(r.Context(), p.Studio.ID, r.PathValue("id"))
 	if err != nil {
 		return err

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/api"
 	"atelier/internal/auth"
 	"atelier/internal/files/filestest"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -76,7 +76,7 @@ func benchBoard(b *testing.B, d store.Dialect) {
 		benchGet(b, srv.Handler(), "/api/v1/board", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+secret) })
 	})
 	b.Run("web", func(b *testing.B) {
-		if !slices.ContainsFunc(srv.Routes(), func(rt api.Route) bool { return rt.Pattern == "GET /board" }) {
+		if !slices.ContainsFunc(srv.Routes(), func(rt httpx.Route) bool { return rt.Pattern == "GET /board" }) {
 			b.Skip("there is no GET /board page yet")
 		}
 		cookie := benchLogin(b, srv.Handler(), owner.Email, owner.Password)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/studio"
 )
 
@@ -20,7 +21,7 @@ func (s *Server) fallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if allowed := s.allowedMethods(r); len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		api.WriteError(w, r, s.log, api.WithStatus(studio.Errorf(studio.Invalid,
+		api.WriteError(w, r, s.log, httpx.WithStatus(studio.Errorf(studio.Invalid,
 			"%s is not allowed here; use %s.", r.Method, strings.Join(allowed, " or ")), http.StatusMethodNotAllowed))
 		return
 	}

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/requestid"
 	"atelier/internal/studio"
 )
@@ -19,6 +19,7 @@ import (
 type routeInfo struct {
 	pattern string
 	path    string // with secrets redacted
+	page    bool   // the route answers HTML
 }
 
 type routeInfoKey struct{}
@@ -30,14 +31,14 @@ var secretPathValues = []string{"token", "code"}
 // route wraps a route's handler with what depends on the route: its name
 // for logs and metrics, its body limit, and, for public routes, dropping any
 // Authorization header so that it cannot change the answer.
-func (s *Server) route(rt api.Route) http.Handler {
+func (s *Server) route(rt httpx.Route) http.Handler {
 	limit := rt.MaxBody
 	if limit <= 0 {
 		limit = s.cfg.MaxBodyBytes
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info, ok := r.Context().Value(routeInfoKey{}).(*routeInfo); ok {
-			info.pattern, info.path = rt.Pattern, redactedPath(r)
+			info.pattern, info.path, info.page = rt.Pattern, redactedPath(r), rt.Page
 		}
 		if rt.Public {
 			r.Header.Del("Authorization")
@@ -61,11 +62,12 @@ func redactedPath(r *http.Request) string {
 	return path
 }
 
-// observe gives every request an id, recovers from panics, logs one line
-// per request and counts it in the metrics.
+// observe gives every request an id, recovers from panics (logged here,
+// once, and answered as the route answers: the error page or the API's
+// JSON), logs one line per request and counts it in the metrics.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := s.cfg.Now()
 		id := requestid.Choose(r.Header.Get("X-Request-Id"))
 		info := &routeInfo{pattern: "unmatched"}
 		ctx := context.WithValue(requestid.With(r.Context(), id), routeInfoKey{}, info)
@@ -78,14 +80,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					panic(p)
 				}
 				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				if rec.status == 0 {
+				switch {
+				case rec.status != 0:
+				case info.page:
+					s.web.InternalError(rec, r)
+				default:
 					api.WriteError(rec, r, s.log, studio.Errorf(studio.Internal, "panic"))
 				}
 			}
 			if info.path == "" {
 				info.path = "(unmatched)"
 			}
-			elapsed := time.Since(start)
+			elapsed := s.cfg.Now().Sub(start)
 			s.metrics.observe(r.Method, info.pattern, rec.code(), elapsed)
 			s.log.InfoContext(ctx, "request", "method", r.Method, "path", info.path, "route", info.pattern,
 				"status", rec.code(), "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000)

@@ -16,6 +16,8 @@ import (
 
 	"atelier/internal/api"
 	"atelier/internal/files"
+	"atelier/internal/httpx"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/web"
 )
@@ -37,6 +39,9 @@ type Config struct {
 	MailEnabled bool
 	// TrustedProxies may tell the client's address in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
+	// Now is the clock of the pages and the API; give it the store's clock.
+	// nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultMaxBodyBytes is the body limit of JSON endpoints.
@@ -47,7 +52,7 @@ type Server struct {
 	cfg     Config
 	store   *store.Store
 	log     *slog.Logger
-	routes  []api.Route
+	routes  []httpx.Route
 	mux     *http.ServeMux
 	metrics *metrics
 	web     *web.Web
@@ -68,9 +73,14 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
-	a := &api.API{Store: st, Files: blobs, Log: cfg.Log, BaseURL: cfg.BaseURL, InquiriesPerHour: cfg.InquiriesPerHour, MailEnabled: cfg.MailEnabled}
-	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit}, st, a)
+	desk := &intake.Desk{Store: st, Files: blobs, Log: cfg.Log, Now: cfg.Now, InquiriesPerHour: cfg.InquiriesPerHour}
+	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled}
+	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit,
+		MailEnabled: cfg.MailEnabled, Now: cfg.Now}, st, desk)
 	if err != nil {
 		// The templates are embedded in the binary: failing to parse them is
 		// a bug that every test run catches, not a condition to handle.
@@ -108,15 +118,15 @@ func (s *Server) announceSetup(ctx context.Context) error {
 	return nil
 }
 
-func (s *Server) ownRoutes() []api.Route {
-	return []api.Route{
+func (s *Server) ownRoutes() []httpx.Route {
+	return []httpx.Route{
 		{Pattern: "GET /healthz", Handler: http.HandlerFunc(s.healthz), Public: true},
 		{Pattern: "GET /metrics", Handler: s.metrics.handler(), Public: true},
 	}
 }
 
 // Routes is the whole route table, in registration order.
-func (s *Server) Routes() []api.Route { return s.routes }
+func (s *Server) Routes() []httpx.Route { return s.routes }
 
 // Handler is the server's root handler, for tests and for Serve.
 func (s *Server) Handler() http.Handler { return s.handler }

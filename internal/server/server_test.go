@@ -14,6 +14,7 @@ import (
 	"atelier/internal/api"
 	"atelier/internal/files"
 	"atelier/internal/files/filestest"
+	"atelier/internal/httpx"
 	"atelier/internal/requestid"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -120,7 +121,7 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 func TestPanicIsACleanInternalError(t *testing.T) {
 	var logs bytes.Buffer
 	srv := New(Config{Log: testLogger(&logs)}, storetest.Open(t, store.SQLite, nil), testBlobs(t))
-	srv.mux.Handle("GET /boom", srv.route(api.Route{Pattern: "GET /boom", Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	srv.mux.Handle("GET /boom", srv.route(httpx.Route{Pattern: "GET /boom", Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("secret internal detail")
 	})}))
 	rec := httptest.NewRecorder()

@@ -30,3 +30,13 @@ func (p Principal) CanManage() error {
 	}
 	return nil
 }
+
+// CanMove reports whether p may move a commission to status to. Anyone of
+// the studio moves work along, but prices are the owner's: an assistant
+// may not quote one.
+func (p Principal) CanMove(to CommissionStatus) error {
+	if to == Quoted && p.User.Role != Owner {
+		return Errorf(Forbidden, "Only the studio's owner may quote a price.")
+	}
+	return nil
+}

@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
-	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -26,9 +26,27 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// loginForm is the sign-in form; the password is never shown again.
 type loginForm struct {
-	Email string
-	Next  string
+	Email    string
+	Next     string
+	password string
+}
+
+func parseLoginForm(f url.Values) loginForm {
+	return loginForm{Email: strings.TrimSpace(f.Get("email")), Next: f.Get("next"), password: f.Get("password")}
+}
+
+// Validate says what is missing before anything is looked up.
+func (f loginForm) Validate() error {
+	errs := studio.Fields{}
+	if f.Email == "" {
+		errs.Add("email", "Enter your e-mail address.")
+	}
+	if f.password == "" {
+		errs.Add("password", "Enter your password.")
+	}
+	return errs.Err()
 }
 
 func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request) error {
@@ -47,26 +65,18 @@ func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request) error {
 // loginSubmit checks the password, counting failures per account and per
 // address in the database so that guessing is throttled on every instance.
 func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	form := loginForm{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: r.PostForm.Get("next")}
-	again := func(status int, msg string, errs map[string]string) error {
-		w.render(rw, r, status, "login", pageData{Title: "Sign in", Gallery: true, Form: form, Message: msg, Errors: errs})
+	form := parseLoginForm(f)
+	if err := form.Validate(); err != nil {
+		e, status, _ := formError(err)
+		w.renderLogin(rw, r, status, form, "", e.Fields)
 		return nil
 	}
-	if form.Email == "" || r.PostForm.Get("password") == "" {
-		errs := studio.Fields{}
-		if form.Email == "" {
-			errs.Add("email", "Enter your e-mail address.")
-		}
-		if r.PostForm.Get("password") == "" {
-			errs.Add("password", "Enter your password.")
-		}
-		return again(http.StatusUnprocessableEntity, "", errs)
-	}
 	account := "login:account:" + studio.NormalizeEmail(form.Email)
-	ip := "login:ip:" + api.ClientIP(r)
+	ip := "login:ip:" + httpx.ClientIP(r)
 	wait, err := w.store.Throttled(r.Context(),
 		store.Limit{Key: account, Max: w.cfg.AccountLimit.Max, Window: w.cfg.AccountLimit.Window},
 		store.Limit{Key: ip, Max: w.cfg.IPLimit.Max, Window: w.cfg.IPLimit.Window})
@@ -75,17 +85,12 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 	}
 	if wait > 0 {
 		retryAfter(rw, wait)
-		return again(http.StatusTooManyRequests, store.TooMany("failed sign-ins", wait).Message, nil)
+		w.renderLogin(rw, r, http.StatusTooManyRequests, form, store.TooMany("failed sign-ins", wait).Message, nil)
+		return nil
 	}
-	u, err := w.store.CheckLogin(r.Context(), form.Email, r.PostForm.Get("password"))
-	if studio.ErrorCode(err) == studio.Unauthorized {
-		if err := w.store.Record(r.Context(), account, ip); err != nil {
-			return err
-		}
-		return again(http.StatusUnauthorized, err.(*studio.Error).Message, nil)
-	}
+	u, err := w.store.CheckLogin(r.Context(), form.Email, form.password)
 	if err != nil {
-		return err
+		return w.loginRefused(rw, r, form, err, account, ip)
 	}
 	if err := w.store.Forget(r.Context(), account); err != nil {
 		return err
@@ -97,6 +102,27 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (w *Web) renderLogin(rw http.ResponseWriter, r *http.Request, status int, form loginForm, msg string, errs map[string]string) {
+	w.render(rw, r, status, "login", pageData{Title: "Sign in", Gallery: true, Form: form, Message: msg, Errors: errs})
+}
+
+// loginRefused answers a sign-in the store refused: wrong credentials
+// count against the account and the address (keys), and the form comes
+// back with the reason; anything else is an error page.
+func (w *Web) loginRefused(rw http.ResponseWriter, r *http.Request, form loginForm, err error, keys ...string) error {
+	e, status, ok := formError(err)
+	if !ok {
+		return err
+	}
+	if e.Code == studio.Unauthorized {
+		if err := w.store.Record(r.Context(), keys...); err != nil {
+			return err
+		}
+	}
+	w.renderLogin(rw, r, status, form, e.Message, e.Fields)
+	return nil
+}
+
 // signIn binds the session to the user under a fresh token, so that a
 // token planted before sign-in is worthless after it.
 func (w *Web) signIn(r *http.Request, userID string) error {
@@ -104,7 +130,7 @@ func (w *Web) signIn(r *http.Request, userID string) error {
 		return err
 	}
 	w.sessions.Put(r.Context(), sessionUser, userID)
-	w.sessions.Put(r.Context(), sessionSignedIn, time.Now().UnixNano())
+	w.sessions.Put(r.Context(), sessionSignedIn, w.cfg.Now().UnixNano())
 	return nil
 }
 

@@ -1,15 +1,12 @@
 package web
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
-	"atelier/internal/api"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -58,7 +55,7 @@ func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := w.cfg.Now()
 	d := boardData{Unit: unitOf(p.Studio.Units), Form: a.form, Empty: true}
 	for _, c := range cols {
 		col := boardColumn{Stage: c.Stage}
@@ -86,29 +83,14 @@ func (w *Web) pieceCreate(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
-	errs := studio.Fields{}
-	n := studio.NewPieceFields{Subject: f.Get("subject")}
-	if h := parseLength(errs, "target_height", f.Get("target_height"), p.Studio.Units); h != nil {
-		n.TargetHeightMM = *h
-	} else if _, bad := errs["target_height"]; !bad {
-		errs.Add("target_height", "is required: how tall the figure will be")
-	}
-	if len(errs) > 0 {
-		// Say everything at once: the domain's word on the other fields too.
-		if e := formError(n.Validate(nil)); e != nil {
-			for k, v := range e.Fields {
-				if k != "target_height_mm" {
-					errs.Add(k, v)
-				}
-			}
-		}
-	}
+	form := parseNewPieceForm(f)
+	n, err := form.toFields(p.Studio.Units)
 	var d store.PieceDetail
-	if err = errs.Err(); err == nil {
+	if err == nil {
 		d, err = w.store.CreatePiece(r.Context(), p.Studio.ID, p.User.ID, n)
 	}
-	if e := formError(err); e != nil {
-		return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: friendly(e), errs: lengthFields(e.Fields), form: formValues(f)})
+	if e, status, ok := formError(err); ok {
+		return w.renderBoard(rw, r, p, boardAnswer{status: status, message: friendly(e), errs: errorsIn(form, e), form: formValues(f)})
 	}
 	if err != nil {
 		return err
@@ -127,12 +109,12 @@ func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	}
 	id, fromBoard := r.PathValue("id"), f.Get("from") == "board"
 	d, err := w.store.AdvancePiece(r.Context(), p.Studio.ID, id, p.User.ID)
-	if e := formError(err); e != nil {
+	if e, status, ok := formError(err); ok {
 		open := openItems(e)
 		if fromBoard {
-			return w.renderBoard(rw, r, p, boardAnswer{status: api.StatusOf(e.Code), message: e.Message, open: map[string][]string{id: open}})
+			return w.renderBoard(rw, r, p, boardAnswer{status: status, message: e.Message, open: map[string][]string{id: open}})
 		}
-		return w.renderPiece(rw, r, p, id, pieceAnswer{status: api.StatusOf(e.Code), message: e.Message, open: open, refused: true})
+		return w.renderPiece(rw, r, p, id, pieceAnswer{status: status, message: e.Message, open: open, refused: true})
 	}
 	if err != nil {
 		return err
@@ -154,16 +136,6 @@ func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Pri
 func openItems(e *studio.Error) []string {
 	open, _ := e.Data["open"].([]string)
 	return open
-}
-
-// formError is err when it is the person's to fix: the form comes back
-// with its messages. Anything else is an error page.
-func formError(err error) *studio.Error {
-	e, ok := errors.AsType[*studio.Error](err)
-	if ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
-		return e
-	}
-	return nil
 }
 
 // friendly replaces the list of field names of a validation error by a
@@ -224,16 +196,6 @@ func lengthValue(mm *float64, units studio.Units) string {
 		return strconv.FormatFloat(math.Round(*mm/studio.MMPerInch*100)/100, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(math.Round(*mm*10)/10, 'f', -1, 64)
-}
-
-// lengthFields names the store's "height_mm" after the form's "height",
-// whose value is typed in the studio's units.
-func lengthFields(fields map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range fields {
-		out[strings.TrimSuffix(k, "_mm")] = v
-	}
-	return out
 }
 
 func ptr[T any](v T) *T { return &v }

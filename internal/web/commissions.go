@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"atelier/internal/store"
@@ -83,34 +84,23 @@ func (w *Web) renderCommission(rw http.ResponseWriter, r *http.Request, p studio
 // commissionMove is the lifecycle's form: one button per allowed move, and
 // the fields a quote or a cancellation needs.
 func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	m := studio.Move{To: studio.CommissionStatus(f.Get("status")), PromisedDate: strings.TrimSpace(f.Get("promised_date")),
-		Reason: f.Get("reason"), Tracking: f.Get("tracking")}
-	errs := studio.Fields{}
-	if m.To == studio.Quoted {
-		if err := p.CanManage(); err != nil {
-			return studio.Errorf(studio.Forbidden, "Only the studio's owner may quote a price.")
-		}
-		m.PriceCents = money(errs, "price_cents", f.Get("price"), p.Studio.Currency)
-		m.DepositCents = money(errs, "deposit_cents", f.Get("deposit"), p.Studio.Currency)
+	form := parseMoveForm(f)
+	if err := p.CanMove(form.To); err != nil {
+		return err
 	}
 	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	if len(errs) == 0 {
+	m, err := form.toMove(p.Studio.Currency)
+	if err == nil {
 		d, err = w.store.MoveCommission(r.Context(), p.Studio.ID, d.ID, p.User.ID, m)
-	} else {
-		err = errs.Err()
 	}
-	if e, ok := err.(*studio.Error); ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
-		status := http.StatusUnprocessableEntity
-		if e.Code == studio.Conflict {
-			status = http.StatusConflict
-		}
+	if e, status, ok := formError(err); ok {
 		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, formValues(f))
 		return nil
 	}
@@ -120,6 +110,31 @@ func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.P
 	w.sessions.Put(r.Context(), "flash", "The commission is now "+strings.ReplaceAll(string(d.Status), "_", " ")+".")
 	http.Redirect(rw, r, "/commissions/"+d.ID, http.StatusSeeOther)
 	return nil
+}
+
+// moveForm is the lifecycle's form: the status to move to, and what a
+// quote, a cancellation or a shipment needs. Amounts are typed in major
+// units; their errors carry the domain's names (price_cents), as the page
+// shows them.
+type moveForm struct {
+	To                                             studio.CommissionStatus
+	Price, Deposit, PromisedDate, Reason, Tracking string
+}
+
+func parseMoveForm(f url.Values) moveForm {
+	return moveForm{To: studio.CommissionStatus(f.Get("status")), Price: f.Get("price"), Deposit: f.Get("deposit"),
+		PromisedDate: strings.TrimSpace(f.Get("promised_date")), Reason: f.Get("reason"), Tracking: f.Get("tracking")}
+}
+
+// toMove checks the amounts typed and gives the domain's move.
+func (f moveForm) toMove(currency string) (studio.Move, error) {
+	m := studio.Move{To: f.To, PromisedDate: f.PromisedDate, Reason: f.Reason, Tracking: f.Tracking}
+	errs := studio.Fields{}
+	if m.To == studio.Quoted {
+		m.PriceCents = money(errs, "price_cents", f.Price, currency)
+		m.DepositCents = money(errs, "deposit_cents", f.Deposit, currency)
+	}
+	return m, errs.Err()
 }
 
 // money parses an amount typed in major units, noting a bad one under field.
@@ -146,17 +161,18 @@ func formValues(f map[string][]string) map[string]string {
 }
 
 func (w *Web) commissionMessage(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	_, err := w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
-		Author: studio.ByStudio, UserID: p.User.ID, Body: r.PostForm.Get("body"), Email: w.api.MailEnabled})
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
+		Author: studio.ByStudio, UserID: p.User.ID, Body: f.Get("body"), Email: w.cfg.MailEnabled})
+	if e, status, ok := formError(err); ok {
 		d, derr := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 		if derr != nil {
 			return derr
 		}
-		w.renderCommission(rw, r, p, d, http.StatusUnprocessableEntity, e.Message, e.Fields, nil)
+		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, nil)
 		return nil
 	}
 	if err != nil {
@@ -172,10 +188,5 @@ func (w *Web) commissionPhoto(rw http.ResponseWriter, r *http.Request, p studio.
 	if err != nil {
 		return err
 	}
-	for _, ph := range d.Photos {
-		if ph.ID == r.PathValue("photo") {
-			return w.api.ServePhoto(rw, r, p.Studio.ID, ph, r.PathValue("size"), true)
-		}
-	}
-	return studio.Errorf(studio.NotFound, "No such photo.")
+	return w.intake.ServePhoto(rw, r, p.Studio.ID, d.Photos, true)
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/studio"
 )
 
@@ -22,7 +22,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, p *studio.Principal,
 		http.Redirect(rw, r, "/login", http.StatusSeeOther)
 		return
 	}
-	w.render(rw, r, api.StatusOf(e.Code), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
+	w.render(rw, r, httpx.Status(err), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
 }
 
 func errorTitle(c studio.Code) string {
@@ -35,6 +35,13 @@ func errorTitle(c studio.Code) string {
 		return "Please wait"
 	}
 	return "Something went wrong"
+}
+
+// InternalError is the page for a request that failed in a way already
+// logged, such as a panic the server recovered from.
+func (w *Web) InternalError(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, http.StatusInternalServerError, "error", pageData{Title: errorTitle(studio.Internal), Gallery: true,
+		Message: "Something went wrong on our side. It has been logged; please try again."})
 }
 
 // NotFound is the page for addresses that lead nowhere.

@@ -146,7 +146,7 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 	pd.V = pieceValues(d, st, a)
 	pd.stageForms(d, st, a, now)
 	pd.Earlier = d.ReturnStages()
-	pd.work(d, st)
+	pd.work(d, st, now)
 	pd.History = history(d, st)
 	return pd
 }
@@ -184,7 +184,7 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 		pd.CoatKinds = append(pd.CoatKinds, choice{Value: string(k), Label: coatLabels[k]})
 	}
 	for i, c := range d.PassCoats() {
-		cv := coatView{N: i + 1, Kind: coatLabels[c.Kind], Sanded: c.Sanded2000Before, Applied: localTime(c.AppliedAt, st), DryTime: localTime(c.DryAt, st)}
+		cv := coatView{N: i + 1, Kind: coatLabels[c.Kind], Sanded: c.Sanded2000Before, Applied: localTime(c.AppliedAt, now, st), DryTime: localTime(c.DryAt, now, st)}
 		if c.DryAt.After(now) {
 			cv.Dry = newTimerView(store.Timer{Label: fmt.Sprintf("Coat %d dry", i+1), DueAt: c.DryAt}, now, st)
 		}
@@ -207,7 +207,7 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 		pd.ClayNames = append(pd.ClayNames, name)
 	}
 	for _, q := range d.QC {
-		pd.Attempts = append(pd.Attempts, qcView{At: localTime(q.At, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes, Failed: studio.FailedChecks(q.Checks)})
+		pd.Attempts = append(pd.Attempts, qcView{At: localTime(q.At, now, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes, Failed: studio.FailedChecks(q.Checks)})
 	}
 }
 
@@ -258,7 +258,7 @@ func clayChoices(d store.PieceDetail, a pieceAnswer) []clayChoice {
 	return out
 }
 
-func (pd *pieceData) work(d store.PieceDetail, st studio.Studio) {
+func (pd *pieceData) work(d store.PieceDetail, st studio.Studio, now time.Time) {
 	for _, s := range studio.Stages {
 		if m := d.WorkMinutes[s]; m > 0 {
 			pd.Work = append(pd.Work, workRow{Stage: s, Minutes: m})
@@ -269,7 +269,7 @@ func (pd *pieceData) work(d store.PieceDetail, st studio.Studio) {
 		}
 	}
 	if d.Running != nil {
-		pd.WorkSince = localTime(*d.Running, st)
+		pd.WorkSince = localTime(*d.Running, now, st)
 	}
 }
 
@@ -287,7 +287,7 @@ func localDate(t time.Time, st studio.Studio) string {
 }
 
 func newTimerView(t store.Timer, now time.Time, st studio.Studio) *timerView {
-	return &timerView{Label: t.Label, Due: t.DueAt.UTC().Format(time.RFC3339), Left: countdown(t.DueAt.Sub(now)), At: localTime(t.DueAt, st)}
+	return &timerView{Label: t.Label, Due: t.DueAt.UTC().Format(time.RFC3339), Left: countdown(t.DueAt.Sub(now)), At: localTime(t.DueAt, now, st)}
 }
 
 // countdown shows time left as app.js does, so that the first paint and

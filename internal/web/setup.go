@@ -2,19 +2,36 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
 
-// setupForm is the first-run form: the studio and its owner.
+// setupForm is the first-run form: the studio and its owner. The
+// password is never shown again.
 type setupForm struct {
 	Code, Name, Slug, Artist, Currency, Timezone, Units, Temperature string
 	OwnerName, Email                                                 string
 	Timezones                                                        []string
+	password                                                         string
+}
+
+func parseSetupForm(f url.Values) setupForm {
+	return setupForm{Code: f.Get("code"), Name: f.Get("name"), Slug: strings.ToLower(strings.TrimSpace(f.Get("slug"))),
+		Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))), Timezone: strings.TrimSpace(f.Get("timezone")),
+		Units: f.Get("units"), Temperature: f.Get("temperature"), OwnerName: f.Get("owner_name"), Email: f.Get("email"),
+		Timezones: commonTimezones, password: f.Get("password")}
+}
+
+// toStudio gives the domain's new studio and its owner; the store checks both.
+func (f setupForm) toStudio() (studio.Studio, studio.NewUser) {
+	st := studio.NewStudio(f.Slug, f.Name, f.Artist)
+	st.Currency, st.Timezone, st.Units, st.TemperatureUnit = f.Currency, f.Timezone, studio.Units(f.Units), studio.TemperatureUnit(f.Temperature)
+	return st, studio.NewUser{Email: f.Email, Name: f.OwnerName, Password: f.password}
 }
 
 // setupLimit bounds guesses at the set-up code from one address.
@@ -44,19 +61,17 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 	if err := w.setupAvailable(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
+	f, err := postForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	form := setupForm{Code: f.Get("code"), Name: f.Get("name"), Slug: strings.ToLower(strings.TrimSpace(f.Get("slug"))),
-		Artist: f.Get("artist"), Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))), Timezone: strings.TrimSpace(f.Get("timezone")),
-		Units: f.Get("units"), Temperature: f.Get("temperature"), OwnerName: f.Get("owner_name"), Email: f.Get("email"), Timezones: commonTimezones}
-	again := func(status int, err *studio.Error) error {
+	form := parseSetupForm(f)
+	again := func(status int, e *studio.Error) error {
 		form.Code = "" // never echo a secret back into the page
-		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: err.Message, Errors: err.Fields})
+		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: e.Message, Errors: e.Fields})
 		return nil
 	}
-	key := "setup:ip:" + api.ClientIP(r)
+	key := "setup:ip:" + httpx.ClientIP(r)
 	wait, err := w.store.Throttled(r.Context(), store.Limit{Key: key, Max: setupLimit.Max, Window: setupLimit.Window})
 	if err != nil {
 		return err
@@ -65,17 +80,15 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 		retryAfter(rw, wait)
 		return again(http.StatusTooManyRequests, store.TooMany("wrong set-up codes", wait))
 	}
-	st := studio.NewStudio(form.Slug, form.Name, form.Artist)
-	st.Currency, st.Timezone, st.Units, st.TemperatureUnit = form.Currency, form.Timezone, studio.Units(form.Units), studio.TemperatureUnit(form.Temperature)
-	owner := studio.NewUser{Email: form.Email, Name: form.OwnerName, Password: f.Get("password")}
+	st, owner := form.toStudio()
 	_, u, err := w.store.SetUp(r.Context(), form.Code, st, owner)
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
+	if e, status, ok := formError(err); ok {
 		if e.Fields["code"] != "" {
 			if err := w.store.Record(r.Context(), key); err != nil {
 				return err
 			}
 		}
-		return again(http.StatusUnprocessableEntity, e)
+		return again(status, e)
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
 
 	"atelier/internal/store"
 	"atelier/internal/studio"
@@ -17,7 +19,31 @@ type teamData struct {
 	ResetFor string
 }
 
-type addUserForm struct{ Email, Name, Role string }
+// addUserForm adds a person to the team; the password is never shown again.
+type addUserForm struct {
+	Email, Name, Role string
+	password          string
+}
+
+func parseAddUserForm(f url.Values) addUserForm {
+	return addUserForm{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role"), password: f.Get("password")}
+}
+
+func (f addUserForm) toNewUser(studioSlug string) studio.NewUser {
+	return studio.NewUser{StudioSlug: studioSlug, Email: f.Email, Name: f.Name, Role: studio.Role(f.Role), Password: f.password}
+}
+
+// passwordForm sets a new password for one person; its field sits beside
+// that person in the list, named after them.
+type passwordForm struct{ userID, password string }
+
+func (f passwordForm) formName(domain string) string { return domain + "-" + f.userID }
+
+// tokenForm makes an API token; its fields are named apart from the
+// add-user form's on the same page.
+type tokenForm struct{ Email, Name string }
+
+func (tokenForm) formName(domain string) string { return "token_" + domain }
 
 func (w *Web) teamData(r *http.Request, p studio.Principal) (teamData, error) {
 	var d teamData
@@ -34,9 +60,6 @@ func (w *Web) teamShow(rw http.ResponseWriter, r *http.Request, p studio.Princip
 }
 
 func (w *Web) renderTeam(rw http.ResponseWriter, r *http.Request, p studio.Principal, status int, form addUserForm, msg string, errs map[string]string, resetFor string) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	d, err := w.teamData(r, p)
 	if err != nil {
 		return err
@@ -47,17 +70,14 @@ func (w *Web) renderTeam(rw http.ResponseWriter, r *http.Request, p studio.Princ
 }
 
 func (w *Web) teamAddUser(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
+	f, err := postForm(r)
+	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
-	}
-	form := addUserForm{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Role: r.PostForm.Get("role")}
-	u, err := w.store.CreateUser(r.Context(), studio.NewUser{StudioSlug: p.Studio.Slug, Email: form.Email, Name: form.Name,
-		Role: studio.Role(form.Role), Password: r.PostForm.Get("password")})
-	if e, ok := err.(*studio.Error); ok && (e.Code == studio.Invalid || e.Code == studio.Conflict) {
-		return w.renderTeam(rw, r, p, http.StatusUnprocessableEntity, form, e.Message, e.Fields, "")
+	form := parseAddUserForm(f)
+	u, err := w.store.CreateUser(r.Context(), form.toNewUser(p.Studio.Slug))
+	if e, status, ok := formError(err); ok {
+		return w.renderTeam(rw, r, p, status, form, e.Message, e.Fields, "")
 	}
 	if err != nil {
 		return err
@@ -68,17 +88,14 @@ func (w *Web) teamAddUser(rw http.ResponseWriter, r *http.Request, p studio.Prin
 }
 
 func (w *Web) teamResetPassword(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
+	f, err := postForm(r)
+	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
-	}
-	id := r.PathValue("id")
-	u, err := w.store.SetPassword(r.Context(), p.Studio.ID, id, r.PostForm.Get("password"))
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		return w.renderTeam(rw, r, p, http.StatusUnprocessableEntity, addUserForm{Role: "assistant"}, e.Message,
-			map[string]string{"password-" + id: e.Fields["password"]}, id)
+	form := passwordForm{userID: r.PathValue("id"), password: f.Get("password")}
+	u, err := w.store.SetPassword(r.Context(), p.Studio.ID, form.userID, form.password)
+	if e, status, ok := formError(err); ok {
+		return w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, errorsIn(form, e), form.userID)
 	}
 	if err != nil {
 		return err
@@ -89,20 +106,15 @@ func (w *Web) teamResetPassword(rw http.ResponseWriter, r *http.Request, p studi
 }
 
 func (w *Web) teamCreateToken(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
+	f, err := postForm(r)
+	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return studio.Errorf(studio.Invalid, "The form could not be read.")
-	}
-	email := r.PostForm.Get("email")
-	if email == "" {
-		email = p.User.Email
-	}
-	secret, _, err := w.store.CreateToken(r.Context(), store.NewToken{StudioID: p.Studio.ID, Email: email, Name: r.PostForm.Get("name")})
-	if e, ok := err.(*studio.Error); ok && e.Code == studio.Invalid {
-		return w.renderTeam(rw, r, p, http.StatusUnprocessableEntity, addUserForm{Role: "assistant"}, e.Message,
-			map[string]string{"token_" + firstKey(e.Fields): e.Fields[firstKey(e.Fields)]}, "")
+	// No e-mail makes a token of one's own.
+	form := tokenForm{Email: cmp.Or(f.Get("email"), p.User.Email), Name: f.Get("name")}
+	secret, _, err := w.store.CreateToken(r.Context(), store.NewToken{StudioID: p.Studio.ID, Email: form.Email, Name: form.Name})
+	if e, status, ok := formError(err); ok {
+		return w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, errorsIn(form, e), "")
 	}
 	if err != nil {
 		return err
@@ -114,9 +126,6 @@ func (w *Web) teamCreateToken(rw http.ResponseWriter, r *http.Request, p studio.
 }
 
 func (w *Web) teamRevokeToken(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	if err := p.CanManage(); err != nil {
-		return err
-	}
 	t, err := w.store.RevokeTokenByID(r.Context(), p.Studio.ID, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -128,11 +137,4 @@ func (w *Web) teamRevokeToken(rw http.ResponseWriter, r *http.Request, p studio.
 	w.sessions.Put(r.Context(), "flash", "The token "+label+" is revoked; it no longer works.")
 	http.Redirect(rw, r, "/team#tokens", http.StatusSeeOther)
 	return nil
-}
-
-func firstKey(m map[string]string) string {
-	for k := range m {
-		return k
-	}
-	return ""
 }

@@ -5,13 +5,15 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
-	"atelier/internal/api"
+	"atelier/internal/httpx"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -22,6 +24,11 @@ type Config struct {
 	Log     *slog.Logger
 	// AccountLimit and IPLimit bound failed logins; zero values take the defaults.
 	AccountLimit, IPLimit Limit
+	// MailEnabled says whether the studio's messages are also e-mailed.
+	MailEnabled bool
+	// Now is the clock, the same the store's times come from; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Limit is a number of events within a window.
@@ -33,17 +40,21 @@ type Limit struct {
 // Web serves the pages.
 type Web struct {
 	cfg      Config
-	api      *api.API
+	intake   *intake.Desk
 	store    *store.Store
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	views    *views
 }
 
-// New parses the templates and sets up the session manager.
-func New(cfg Config, st *store.Store, a *api.API) (*Web, error) {
+// New parses the templates and sets up the session manager. in takes the
+// clients' inquiries and photos, as it does for the API.
+func New(cfg Config, st *store.Store, in *intake.Desk) (*Web, error) {
 	if cfg.AccountLimit.Max == 0 {
 		cfg.AccountLimit = Limit{Max: 5, Window: 15 * time.Minute}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.IPLimit.Max == 0 {
 		cfg.IPLimit = Limit{Max: 20, Window: 15 * time.Minute}
@@ -52,26 +63,27 @@ func New(cfg Config, st *store.Store, a *api.API) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{cfg: cfg, api: a, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
+	return &Web{cfg: cfg, intake: in, store: st, log: cfg.Log, sessions: newSessions(st, cfg.BaseURL), views: v}, nil
 }
 
-// Routes is the web side's part of the route table.
-func (w *Web) Routes() []api.Route {
-	return []api.Route{
-		{Pattern: "GET /{$}", Handler: w.public(w.home)},
-		{Pattern: "GET /setup", Handler: w.public(w.setupForm)},
-		{Pattern: "POST /setup", Handler: w.public(w.setupSubmit)},
-		{Pattern: "GET /login", Handler: w.public(w.loginForm)},
-		{Pattern: "POST /login", Handler: w.public(w.loginSubmit)},
-		{Pattern: "POST /logout", Handler: w.public(w.logout)},
+// Routes is the web side's part of the route table. Every route but the
+// public ones needs a signed-in user, and Owner routes the owner.
+func (w *Web) Routes() []httpx.Route {
+	routes := []httpx.Route{
+		{Pattern: "GET /{$}", Handler: w.public(w.home), Public: true},
+		{Pattern: "GET /setup", Handler: w.public(w.setupForm), Public: true},
+		{Pattern: "POST /setup", Handler: w.public(w.setupSubmit), Public: true},
+		{Pattern: "GET /login", Handler: w.public(w.loginForm), Public: true},
+		{Pattern: "POST /login", Handler: w.public(w.loginSubmit), Public: true},
+		{Pattern: "POST /logout", Handler: w.public(w.logout), Public: true},
 		{Pattern: "GET /dashboard", Handler: w.page(w.dashboard)},
-		{Pattern: "GET /team", Handler: w.page(w.teamShow)},
-		{Pattern: "POST /team/users", Handler: w.page(w.teamAddUser)},
-		{Pattern: "POST /team/users/{id}/password", Handler: w.page(w.teamResetPassword)},
-		{Pattern: "POST /team/tokens", Handler: w.page(w.teamCreateToken)},
-		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken)},
-		{Pattern: "GET /settings", Handler: w.page(w.settingsForm)},
-		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit)},
+		{Pattern: "GET /team", Handler: w.page(w.teamShow), Owner: true},
+		{Pattern: "POST /team/users", Handler: w.page(w.teamAddUser), Owner: true},
+		{Pattern: "POST /team/users/{id}/password", Handler: w.page(w.teamResetPassword), Owner: true},
+		{Pattern: "POST /team/tokens", Handler: w.page(w.teamCreateToken), Owner: true},
+		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken), Owner: true},
+		{Pattern: "GET /settings", Handler: w.page(w.settingsForm), Owner: true},
+		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit), Owner: true},
 		{Pattern: "GET /commissions", Handler: w.page(w.commissionsList)},
 		{Pattern: "GET /commissions/{id}", Handler: w.page(w.commissionShow)},
 		{Pattern: "POST /commissions/{id}/status", Handler: w.page(w.commissionMove)},
@@ -89,26 +101,55 @@ func (w *Web) Routes() []api.Route {
 		{Pattern: "POST /pieces/{id}/coats", Handler: w.page(w.pieceCoat)},
 		{Pattern: "POST /pieces/{id}/qc", Handler: w.page(w.pieceQC)},
 		{Pattern: "POST /pieces/{id}/work", Handler: w.page(w.pieceWork)},
-		{Pattern: "GET /s/{slug}/commission", Handler: w.public(w.questionnaire)},
-		{Pattern: "POST /s/{slug}/commission", Handler: w.public(w.questionnaireSubmit), MaxBody: api.MaxInquiryBytes},
-		{Pattern: "GET /p/{token}", Handler: w.public(w.portal)},
-		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: api.MaxInquiryBytes},
-		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage)},
-		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto)},
+		{Pattern: "GET /s/{slug}/commission", Handler: w.public(w.questionnaire), Public: true},
+		{Pattern: "POST /s/{slug}/commission", Handler: w.public(w.questionnaireSubmit), MaxBody: intake.MaxInquiryBytes, Public: true},
+		{Pattern: "GET /p/{token}", Handler: w.public(w.portal), Public: true},
+		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: intake.MaxInquiryBytes, Public: true},
+		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage), Public: true},
+		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto), Public: true},
 		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
 	}
+	for i, rt := range routes {
+		if !rt.Public {
+			routes[i].Handler = w.signedIn(rt.Handler, rt.Owner)
+		}
+		routes[i].Page = true
+	}
+	return routes
 }
 
 // pageFunc handles a request of a signed-in user.
 type pageFunc func(rw http.ResponseWriter, r *http.Request, p studio.Principal) error
 
-// page loads the session and the signed-in user; without one it sends the
-// browser to the login page and back here afterwards.
-func (w *Web) page(h pageFunc) http.Handler {
+type principalKey struct{}
+
+// signedIn loads the session and the signed-in user before next runs;
+// without one it sends the browser to the login page and back here
+// afterwards. On an owner route, anyone but the owner is refused here,
+// once for all.
+func (w *Web) signedIn(next http.Handler, owner bool) http.Handler {
 	return w.withSession(func(rw http.ResponseWriter, r *http.Request) {
 		p, ok := w.principal(r)
 		if !ok {
 			http.Redirect(rw, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if owner {
+			if err := p.CanManage(); err != nil {
+				w.fail(rw, r, &p, err)
+				return
+			}
+		}
+		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// page gives h the signed-in user signedIn found.
+func (w *Web) page(h pageFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		p, ok := r.Context().Value(principalKey{}).(studio.Principal)
+		if !ok {
+			w.fail(rw, r, nil, fmt.Errorf("web: no signed-in user for %s: a page handler on a public route", r.Pattern))
 			return
 		}
 		if err := h(rw, r, p); err != nil {

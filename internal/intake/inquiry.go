@@ -1,0 +1,123 @@
+package intake
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/httpx"
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// textFields are the questionnaire's text fields.
+var textFields = []string{"subject_name", "relationship", "occasion", "pose", "clothing", "props", "story", "target_height_mm",
+	"base_wishes", "box_wishes", "deadline", "budget_cents", "contact_name", "contact_email", "consent_show_process"}
+
+// formFields are what the web questionnaire sends instead of the API's
+// machine units: a height in mm or inches, a budget in major units.
+var formFields = append([]string{"target_height", "height_unit", "budget"}, textFields...)
+
+// Taken is an inquiry that arrived: its commission, the portal secret, and
+// the fields as sent (to show them again when they were refused).
+type Taken struct {
+	ID, Portal string
+	Values     map[string]string
+}
+
+// TakeInquiry reads, checks and stores an inquiry with its photos for the
+// studio, counting it against the sender's hourly limit. The web
+// questionnaire posts through it too (form: heights with a unit, budgets in
+// major units). It returns the commission id and the portal secret.
+func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken Taken, err error) {
+	limit := store.Limit{Key: "inquiry:ip:" + httpx.ClientIP(r), Max: d.inquiryLimit(), Window: time.Hour}
+	wait, err := d.Store.Throttled(r.Context(), limit)
+	if err != nil {
+		return taken, err
+	}
+	if wait > 0 {
+		return taken, store.TooMany("inquiries from this address", wait)
+	}
+	allowed := textFields
+	if form {
+		allowed = formFields
+	}
+	in, err := d.read(r, allowed, photoFields, st.PixelLimit)
+	taken.Values = in.fields
+	if err != nil {
+		return taken, err
+	}
+	defer in.remove()
+	fields, err := inquiryFields(in.fields, st.Currency)
+	if err == nil {
+		// Checked here as well as in the store, so that a refused inquiry
+		// never writes its photos.
+		err = fields.Validate(st.Today(d.now()))
+	}
+	if err != nil {
+		return taken, err
+	}
+	err = d.Files.SaveAll(r.Context(), in.spools(), func() error {
+		c, portal, err := d.Store.CreateInquiry(r.Context(), st.ID, fields, in.newPhotos())
+		taken.ID, taken.Portal = c.ID, portal
+		return err
+	})
+	if err != nil {
+		return taken, err
+	}
+	return taken, d.Store.Record(r.Context(), limit.Key)
+}
+
+// inquiryFields parses the questionnaire's text fields; wrong numbers,
+// dates and booleans are reported by field.
+func inquiryFields(v map[string]string, currency string) (studio.InquiryFields, error) {
+	in := studio.InquiryFields{SubjectName: v["subject_name"], Relationship: v["relationship"], Occasion: v["occasion"],
+		Pose: v["pose"], Clothing: v["clothing"], Props: v["props"], Story: v["story"], BaseWishes: v["base_wishes"],
+		BoxWishes: v["box_wishes"], Deadline: strings.TrimSpace(v["deadline"]), ContactName: v["contact_name"], ContactEmail: v["contact_email"]}
+	f := studio.Fields{}
+	if s := strings.TrimSpace(v["target_height_mm"]); s != "" {
+		h, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			f.Add("target_height_mm", "must be a number of millimetres")
+		} else {
+			in.TargetHeightMM = &h
+		}
+	}
+	if s := strings.TrimSpace(v["budget_cents"]); s != "" {
+		b, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			f.Add("budget_cents", "must be a whole number of cents")
+		} else {
+			in.BudgetCents = &b
+		}
+	}
+	if s := strings.TrimSpace(v["target_height"]); s != "" && in.TargetHeightMM == nil {
+		h, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			f.Add("target_height", "must be a number")
+		} else {
+			if v["height_unit"] == "in" {
+				// Hundredths of a millimetre are finer than any sculpting tool.
+				h = math.Round(h*studio.MMPerInch*100) / 100
+			}
+			in.TargetHeightMM = &h
+		}
+	}
+	if s := strings.TrimSpace(v["budget"]); s != "" && in.BudgetCents == nil {
+		if b, ok := studio.ParseMoney(s, currency); ok {
+			in.BudgetCents = &b
+		} else {
+			f.Add("budget", "must be an amount such as 250 or 250.00")
+		}
+	}
+	switch strings.TrimSpace(v["consent_show_process"]) {
+	case "", "false":
+	case "true", "on", "yes":
+		in.ConsentShowProcess = true
+	default:
+		f.Add("consent_show_process", `must be "true" or "false"`)
+	}
+	return in, f.Err()
+}

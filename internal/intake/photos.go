@@ -1,0 +1,122 @@
+package intake
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"atelier/internal/files"
+	"atelier/internal/imaging"
+	"atelier/internal/studio"
+)
+
+// checkPhoto decides the upload's type by content, refuses it above the
+// pixel limit before decoding, then decodes it in full so that a broken
+// file is refused now and not in a background job later.
+func checkPhoto(sp *files.Spooled, pixelLimit int64) (w, h int, err error) {
+	f, err := sp.Open()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	info, err := imaging.Verify(f, pixelLimit)
+	if err != nil {
+		return 0, 0, err
+	}
+	sp.ContentType = "image/" + strings.ToLower(info.Format)
+	return info.Width, info.Height, nil
+}
+
+// ServePhoto writes the photo named by the request's path ("photo") among
+// photos, in the size the path names ("size"): a derived image without
+// metadata, or, when original allows it (the studio's own users only), the
+// original stripped of location and camera data.
+func (d *Desk) ServePhoto(w http.ResponseWriter, r *http.Request, studioID string, photos []studio.Photo, original bool) error {
+	i := slices.IndexFunc(photos, func(p studio.Photo) bool { return p.ID == r.PathValue("photo") })
+	if i < 0 {
+		return studio.Errorf(studio.NotFound, "No such photo.")
+	}
+	p, size := photos[i], r.PathValue("size")
+	if size == "original" {
+		if !original {
+			return studio.Errorf(studio.NotFound, "No such photo size.")
+		}
+		return d.serveOriginal(w, r, studioID, p)
+	}
+	n, err := strconv.Atoi(size)
+	if err != nil || !slices.Contains(studio.VariantSizes, n) {
+		return studio.Errorf(studio.NotFound, "No such photo size; use 1600, 400 or 160.")
+	}
+	id := p.Variants[n]
+	if id == "" {
+		w.Header().Set("Retry-After", "2")
+		return studio.Errorf(studio.NotFound, "This size of the photo is still being made; try again in a moment.")
+	}
+	f, err := d.Store.File(r.Context(), studioID, id)
+	if err != nil {
+		return err
+	}
+	return d.ServeBlob(w, r, f, "private, max-age=86400", "")
+}
+
+// serveOriginal sends the original as uploaded, less its location, camera
+// and other metadata. Only the studio's own users reach it.
+func (d *Desk) serveOriginal(w http.ResponseWriter, r *http.Request, studioID string, p studio.Photo) error {
+	f, err := d.Store.File(r.Context(), studioID, p.FileID)
+	if err != nil {
+		return err
+	}
+	rc, err := d.Files.Open(r.Context(), f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	// Stripped into memory first (at most MaxPhotoBytes), so that a failure
+	// is a clean error rather than half an image.
+	var buf bytes.Buffer
+	if err := imaging.StripMetadata(rc, &buf, formatOf(f.ContentType)); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// formatOf maps a stored content type to the imaging format name.
+func formatOf(contentType string) string {
+	switch contentType {
+	case "image/png":
+		return imaging.PNG
+	case "image/webp":
+		return imaging.WebP
+	}
+	return imaging.JPEG
+}
+
+// ServeBlob streams a stored file with headers that keep it from running
+// as a page of this origin. disposition may be empty.
+func (d *Desk) ServeBlob(w http.ResponseWriter, r *http.Request, f studio.File, cache, disposition string) error {
+	rc, err := d.Files.Open(r.Context(), f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", cache)
+	if disposition != "" {
+		h.Set("Content-Disposition", disposition)
+	}
+	if _, err := io.Copy(w, rc); err != nil {
+		d.Log.WarnContext(r.Context(), "download interrupted", "err", err)
+	}
+	return nil
+}
