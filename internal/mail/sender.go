@@ -184,8 +184,9 @@ func withCause(ctx context.Context, err error) error {
 		return fmt.Errorf("%w (%w)", err, context.Cause(ctx))
 	}
 	// The connection's deadline is ctx's and may fire a moment before ctx
-	// itself notices.
-	if d, ok := ctx.Deadline(); ok && errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(d) {
+	// itself notices. A context's deadline is on the real clock, so that is
+	// the clock to read it against, not the store's.
+	if d, ok := ctx.Deadline(); ok && errors.Is(err, os.ErrDeadlineExceeded) && time.Until(d) <= 0 {
 		return fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
 	}
 	return err

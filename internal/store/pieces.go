@@ -262,40 +262,35 @@ func syncCommission(ctx context.Context, tx *Tx, p studio.Piece, from studio.Sta
 
 // AdvancePiece moves a piece to the next stage when the domain finds the
 // current one done; otherwise it is refused with everything still open.
-func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (d PieceDetail, err error) {
-	err = s.write(ctx, func(tx *Tx) error {
-		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
-		if err != nil {
-			return err
-		}
+func (s *Store) AdvancePiece(ctx context.Context, studioID, id, userID string) (PieceDetail, error) {
+	return s.moveBy(ctx, studioID, id, userID, func(tx *Tx, p studio.Piece) (studio.PieceMove, error) {
 		st, before, err := studioAndDetail(ctx, tx, p)
 		if err != nil {
-			return err
+			return studio.PieceMove{}, err
 		}
-		m, err := studio.Advance(before.StageState(st, tx.now))
-		if err != nil {
-			return err
-		}
-		if p, err = movePiece(ctx, tx, p, m, userID); err != nil {
-			return err
-		}
-		d, err = pieceDetail(ctx, tx, p)
-		return err
+		return studio.Advance(before.StageState(st, tx.now))
 	})
-	return d, err
 }
 
 // ReturnPiece sends a piece back to an earlier stage, with the reason.
-func (s *Store) ReturnPiece(ctx context.Context, studioID, id, userID string, to studio.Stage, reason string) (d PieceDetail, err error) {
+func (s *Store) ReturnPiece(ctx context.Context, studioID, id, userID string, to studio.Stage, reason string) (PieceDetail, error) {
 	if err := studio.CheckReturn(to, reason); err != nil {
-		return d, err
+		return PieceDetail{}, err
 	}
+	return s.moveBy(ctx, studioID, id, userID, func(_ *Tx, p studio.Piece) (studio.PieceMove, error) {
+		return studio.Return(p, to, reason)
+	})
+}
+
+// moveBy makes the move decide finds for the locked piece, and returns the
+// piece's detail afterwards, in one write transaction.
+func (s *Store) moveBy(ctx context.Context, studioID, id, userID string, decide func(*Tx, studio.Piece) (studio.PieceMove, error)) (d PieceDetail, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
 		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
 		if err != nil {
 			return err
 		}
-		m, err := studio.Return(p, to, reason)
+		m, err := decide(tx, p)
 		if err != nil {
 			return err
 		}

@@ -146,13 +146,9 @@ func (w *Web) pieceCoat(rw http.ResponseWriter, r *http.Request, p studio.Princi
 func (w *Web) pieceQC(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	return w.pieceChange(rw, r, p, "qc", "", func(f url.Values) (change, error) {
 		checks := map[string]*bool{}
-		var failed []string
 		for _, c := range studio.QCChecks {
 			ok := slices.Contains(f["checks"], c.Key)
 			checks[c.Key] = &ok
-			if !ok {
-				failed = append(failed, strings.ToLower(c.Label[:1])+c.Label[1:])
-			}
 		}
 		d, err := w.store.RecordQC(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID, checks, f.Get("notes"))
 		if err != nil {
@@ -160,6 +156,10 @@ func (w *Web) pieceQC(rw http.ResponseWriter, r *http.Request, p studio.Principa
 		}
 		if d.Stage == studio.CollectorGrade {
 			return change{d: d, flash: "Quality control passed: " + d.Subject + " is collector-grade."}, nil
+		}
+		failed := studio.FailedChecks(d.QC[len(d.QC)-1].Checks)
+		for i, label := range failed {
+			failed[i] = strings.ToLower(label[:1]) + label[1:]
 		}
 		return change{d: d, flash: "Quality control failed (" + strings.Join(failed, "; ") + "): back to " + d.Stage.Label() + "."}, nil
 	})
