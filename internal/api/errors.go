@@ -25,6 +25,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		e = studio.Errorf(studio.Internal, "Something went wrong on our side. It has been logged; please try again.")
 	}
 	status := httpx.Status(err)
+	httpx.SetErrorHeaders(w, err)
 	body := map[string]any{"code": e.Code, "message": e.Message, "request_id": requestid.From(r.Context())}
 	if len(e.Fields) > 0 {
 		body["fields"] = e.Fields

@@ -3,6 +3,7 @@ package httpx
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"atelier/internal/studio"
 )
@@ -50,3 +51,15 @@ func (e statusError) Unwrap() error { return e.err }
 
 // WithStatus answers err with an HTTP status other than its code's.
 func WithStatus(err *studio.Error, status int) error { return statusError{err, status} }
+
+// SetErrorHeaders sets the headers err implies, on every answer of it:
+// Retry-After when it says when to try again.
+func SetErrorHeaders(w http.ResponseWriter, err error) {
+	e, ok := errors.AsType[*studio.Error](err)
+	if !ok {
+		return
+	}
+	if s, ok := e.Data[studio.RetryAfter].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(s))
+	}
+}

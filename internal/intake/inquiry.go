@@ -28,17 +28,14 @@ type Taken struct {
 }
 
 // TakeInquiry reads, checks and stores an inquiry with its photos for the
-// studio, counting it against the sender's hourly limit. The web
+// studio. Every attempt, taken or refused, counts against the sender's
+// hourly limit, admitted and counted in one step before anything is read. The web
 // questionnaire posts through it too (form: heights with a unit, budgets in
 // major units). It returns the commission id and the portal secret.
 func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken Taken, err error) {
 	limit := store.Limit{Key: "inquiry:ip:" + httpx.ClientIP(r), Max: d.inquiryLimit(), Window: time.Hour}
-	wait, err := d.Store.Throttled(r.Context(), limit)
-	if err != nil {
+	if _, err := d.Store.Admit(r.Context(), "inquiries from this address", limit); err != nil {
 		return taken, err
-	}
-	if wait > 0 {
-		return taken, store.TooMany("inquiries from this address", wait)
 	}
 	allowed := textFields
 	if form {
@@ -64,10 +61,7 @@ func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken 
 		taken.ID, taken.Portal = c.ID, portal
 		return err
 	})
-	if err != nil {
-		return taken, err
-	}
-	return taken, d.Store.Record(r.Context(), limit.Key)
+	return taken, err
 }
 
 // inquiryFields parses the questionnaire's text fields; wrong numbers,

@@ -47,15 +47,8 @@ func PortalPhotos(d store.CommissionDetail) []studio.Photo {
 // Portal opens a commission by the portal secret in the request's path,
 // counting the request against the sender's limit.
 func (d *Desk) Portal(r *http.Request) (studio.Studio, store.CommissionDetail, error) {
-	key := "portal:ip:" + httpx.ClientIP(r)
-	wait, err := d.Store.Throttled(r.Context(), store.Limit{Key: key, Max: portalLimit.max, Window: portalLimit.window})
-	if err != nil {
-		return studio.Studio{}, store.CommissionDetail{}, err
-	}
-	if wait > 0 {
-		return studio.Studio{}, store.CommissionDetail{}, store.TooMany("requests", wait)
-	}
-	if err := d.Store.Record(r.Context(), key); err != nil {
+	limit := store.Limit{Key: "portal:ip:" + httpx.ClientIP(r), Max: portalLimit.max, Window: portalLimit.window}
+	if _, err := d.Store.Admit(r.Context(), "requests", limit); err != nil {
 		return studio.Studio{}, store.CommissionDetail{}, err
 	}
 	return d.Store.CommissionByPortal(r.Context(), r.PathValue("token"))

@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"atelier/internal/store"
@@ -254,6 +256,9 @@ func TestInquiryBadInput(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
+		// Every attempt counts against the address's hourly limit, refused
+		// ones too: room for all of this table's.
+		f.srv = New(Config{Log: testLogger(f.logs), InquiriesPerHour: len(tests)}, s, f.blobs)
 		before := storedFiles(t, f.dataDir)
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -281,11 +286,47 @@ func TestInquiryBadInput(t *testing.T) {
 func TestInquiryLimitsAndCORS(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, nil)
 	f := newFixture(t, s)
-	f.srv = New(Config{InquiriesPerHour: 2}, s, f.blobs)
-	for i, want := range []int{201, 201, 429} {
-		if res, out := f.inquiry(t, "ana", inquiryFields()); res.StatusCode != want {
+	f.srv = New(Config{InquiriesPerHour: 3}, s, f.blobs)
+	// A refused inquiry counts too: it cost the server its reading.
+	bad := inquiryFields()
+	delete(bad, "subject_name")
+	for i, c := range []struct {
+		fields map[string]string
+		want   int
+	}{{inquiryFields(), 201}, {bad, 422}, {inquiryFields(), 201}, {inquiryFields(), 429}} {
+		res, out := f.inquiry(t, "ana", c.fields)
+		if res.StatusCode != c.want {
 			t.Fatalf("inquiry %d: %d %v", i, res.StatusCode, out)
 		}
+		if retry := res.Header.Get("Retry-After"); (c.want == 429) != (retry != "") {
+			t.Fatalf("inquiry %d: Retry-After %q", i, retry)
+		}
+	}
+	// Of many at once from one address, exactly the limit's number are taken.
+	ben := New(Config{InquiriesPerHour: 4}, s, f.blobs)
+	var taken, limited atomic.Int32
+	var wg sync.WaitGroup
+	for range 12 {
+		ctype, body := multipartBody(t, inquiryFields())
+		wg.Go(func() {
+			req := httptest.NewRequest("POST", "/api/v1/public/studios/ben/inquiries", body)
+			req.Header.Set("Content-Type", ctype)
+			req.RemoteAddr = "203.0.113.9:4000"
+			rec := httptest.NewRecorder()
+			ben.Handler().ServeHTTP(rec, req)
+			switch rec.Code {
+			case 201:
+				taken.Add(1)
+			case 429:
+				limited.Add(1)
+			default:
+				t.Errorf("parallel inquiry: %d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+	wg.Wait()
+	if taken.Load() != 4 || limited.Load() != 8 {
+		t.Fatalf("%d taken and %d refused of 12 at once, want 4 and 8", taken.Load(), limited.Load())
 	}
 	origins := []string{"https://shop.example.com"}
 	if _, err := s.UpdateStudio(context.Background(), f.ana.ID, studio.StudioUpdate{WebsiteOrigins: &origins}); err != nil {

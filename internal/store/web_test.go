@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,29 +98,67 @@ func TestThrottle(t *testing.T) {
 		limit := store.Limit{Key: "login:account:ana", Max: 3, Window: 15 * time.Minute}
 		other := store.Limit{Key: "login:ip:1.2.3.4", Max: 10, Window: 15 * time.Minute}
 		for i := range 3 {
-			if wait, err := s.Throttled(ctx, limit, other); err != nil || wait != 0 {
-				t.Fatalf("attempt %d throttled: %v %v", i, wait, err)
+			if _, err := s.Admit(ctx, "attempts", limit, other); err != nil {
+				t.Fatalf("attempt %d throttled: %v", i, err)
 			}
-			s.Record(ctx, limit.Key, other.Key)
 			now = now.Add(time.Minute)
 		}
-		// Three failures at 10:00, 10:01, 10:02; now 10:03: wait until 10:15.
-		wait, err := s.Throttled(ctx, limit, other)
-		if err != nil || wait != 12*time.Minute {
-			t.Fatalf("wait %v %v, want 12m", wait, err)
+		// Three attempts at 10:00, 10:01, 10:02; now 10:03: wait until 10:15.
+		_, err := s.Admit(ctx, "attempts", limit, other)
+		if e, ok := err.(*studio.Error); !ok || e.Code != studio.RateLimited || e.Data[studio.RetryAfter] != 12*60 {
+			t.Fatalf("refusal %v, want a wait of 12m", err)
 		}
 		now = now.Add(12 * time.Minute)
-		if wait, _ := s.Throttled(ctx, limit); wait != 0 {
-			t.Fatalf("still throttled after the window: %v", wait)
+		adm, err := s.Admit(ctx, "attempts", limit)
+		if err != nil {
+			t.Fatalf("still throttled after the window: %v", err)
 		}
-		s.Record(ctx, limit.Key, limit.Key)
+		// A released admission no longer counts.
+		if err := s.Release(ctx, adm, limit.Key); err != nil {
+			t.Fatal(err)
+		}
+		// 10:01 and 10:02 are still in the window: room for one more.
+		if _, err := s.Admit(ctx, "attempts", limit); err != nil {
+			t.Fatalf("a released event still counts: %v", err)
+		}
+		if _, err := s.Admit(ctx, "attempts", limit); studio.ErrorCode(err) != studio.RateLimited {
+			t.Fatalf("a fourth attempt in the window: %v", err)
+		}
 		s.Forget(ctx, limit.Key)
-		if wait, _ := s.Throttled(ctx, limit); wait != 0 {
-			t.Fatalf("Forget left events: %v", wait)
+		if _, err := s.Admit(ctx, "attempts", limit); err != nil {
+			t.Fatalf("Forget left events: %v", err)
 		}
+		s.Forget(ctx, limit.Key)
 		now = now.Add(store.ThrottleHorizon + time.Hour)
 		if _, events, err := s.SweepExpired(ctx); err != nil || events != 3 {
 			t.Fatalf("sweep removed %d events, %v; want the ip's 3", events, err)
+		}
+	})
+}
+
+// Of many attempts at once, exactly the limit's number are admitted, on
+// either database: checking and counting are one step.
+func TestAdmitCountsConcurrentAttemptsExactly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		limit := store.Limit{Key: "login:account:ana", Max: 5, Window: time.Hour}
+		var admitted, refused atomic.Int32
+		var wg sync.WaitGroup
+		for range 30 {
+			wg.Go(func() {
+				_, err := s.Admit(ctx, "attempts", limit, store.Limit{Key: "login:ip:1.2.3.4", Max: 100, Window: time.Hour})
+				switch studio.ErrorCode(err) {
+				case "":
+					admitted.Add(1)
+				case studio.RateLimited:
+					refused.Add(1)
+				default:
+					t.Errorf("admit: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if admitted.Load() != 5 || refused.Load() != 25 {
+			t.Fatalf("%d admitted and %d refused, want 5 and 25", admitted.Load(), refused.Load())
 		}
 	})
 }

@@ -24,6 +24,10 @@ const (
 	Internal     Code = "internal"
 )
 
+// RetryAfter is the key of Error.Data that says, in whole seconds, when a
+// refused request may be tried again (RateLimited, Unavailable).
+const RetryAfter = "retry_after"
+
 // Error is an error whose Message is safe to show to the person who caused
 // it. Fields names the input fields at fault, each with the reason.
 type Error struct {

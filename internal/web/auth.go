@@ -62,8 +62,10 @@ func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// loginSubmit checks the password, counting failures per account and per
-// address in the database so that guessing is throttled on every instance.
+// loginSubmit checks the password. Every attempt is admitted and counted
+// per account and per address in one step in the database, before the
+// password is hashed, so that guessing is throttled on every instance
+// however many attempts arrive at once; a success takes its count back.
 func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 	f, err := postForm(r)
 	if err != nil {
@@ -71,28 +73,30 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 	}
 	form := parseLoginForm(f)
 	if err := form.Validate(); err != nil {
-		e, status, _ := formError(err)
+		e, status, _ := formError(rw, err)
 		w.renderLogin(rw, r, status, form, "", e.Fields)
 		return nil
 	}
 	account := "login:account:" + studio.NormalizeEmail(form.Email)
 	ip := "login:ip:" + httpx.ClientIP(r)
-	wait, err := w.store.Throttled(r.Context(),
+	adm, err := w.store.Admit(r.Context(), "failed sign-ins",
 		store.Limit{Key: account, Max: w.cfg.AccountLimit.Max, Window: w.cfg.AccountLimit.Window},
 		store.Limit{Key: ip, Max: w.cfg.IPLimit.Max, Window: w.cfg.IPLimit.Window})
+	if e, status, ok := formError(rw, err); ok {
+		w.renderLogin(rw, r, status, form, e.Message, nil)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if wait > 0 {
-		retryAfter(rw, wait)
-		w.renderLogin(rw, r, http.StatusTooManyRequests, form, store.TooMany("failed sign-ins", wait).Message, nil)
-		return nil
-	}
 	u, err := w.store.CheckLogin(r.Context(), form.Email, form.password)
 	if err != nil {
-		return w.loginRefused(rw, r, form, err, account, ip)
+		return w.loginRefused(rw, r, form, err, adm, account, ip)
 	}
 	if err := w.store.Forget(r.Context(), account); err != nil {
+		return err
+	}
+	if err := w.store.Release(r.Context(), adm, ip); err != nil {
 		return err
 	}
 	if err := w.signIn(r, u.ID); err != nil {
@@ -107,17 +111,17 @@ func (w *Web) renderLogin(rw http.ResponseWriter, r *http.Request, status int, f
 }
 
 // loginRefused answers a sign-in the store refused: wrong credentials
-// count against the account and the address (keys), and the form comes
-// back with the reason; anything else is an error page.
-func (w *Web) loginRefused(rw http.ResponseWriter, r *http.Request, form loginForm, err error, keys ...string) error {
-	e, status, ok := formError(err)
-	if !ok {
-		return err
-	}
-	if e.Code == studio.Unauthorized {
-		if err := w.store.Record(r.Context(), keys...); err != nil {
+// stay counted against the account and the address (keys), and the form
+// comes back with the reason; anything else is no guess and is taken back.
+func (w *Web) loginRefused(rw http.ResponseWriter, r *http.Request, form loginForm, err error, adm store.Admission, keys ...string) error {
+	e, status, ok := formError(rw, err)
+	if !ok || e.Code != studio.Unauthorized {
+		if err := w.store.Release(r.Context(), adm, keys...); err != nil {
 			return err
 		}
+	}
+	if !ok {
+		return err
 	}
 	w.renderLogin(rw, r, status, form, e.Message, e.Fields)
 	return nil

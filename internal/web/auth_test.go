@@ -25,17 +25,30 @@ func TestSignInRefusalWrapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	refused := fmt.Errorf("checking the password: %w", studio.Errorf(studio.Unauthorized, "The e-mail address and password do not match an account."))
+	ctx := context.Background()
+	account := store.Limit{Key: "login:account:ana@example.com", Max: 1, Window: time.Hour}
+	adm, err := s.Admit(ctx, "attempts", account)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := httptest.NewRecorder()
-	err = w.loginRefused(rec, httptest.NewRequest("POST", "/login", nil), loginForm{Email: "ana@example.com"}, refused, "login:account:ana@example.com")
+	err = w.loginRefused(rec, httptest.NewRequest("POST", "/login", nil), loginForm{Email: "ana@example.com"}, refused, adm, account.Key)
 	if err != nil || rec.Code != 401 || !strings.Contains(rec.Body.String(), "do not match an account") || !strings.Contains(rec.Body.String(), `value="ana@example.com"`) {
 		t.Fatalf("%v: %d\n%s", err, rec.Code, rec.Body)
 	}
-	wait, err := s.Throttled(context.Background(), store.Limit{Key: "login:account:ana@example.com", Max: 1, Window: time.Hour})
-	if err != nil || wait == 0 {
-		t.Fatalf("the failure was not counted: %v %v", wait, err)
+	if _, err := s.Admit(ctx, "attempts", account); studio.ErrorCode(err) != studio.RateLimited {
+		t.Fatalf("the failure was not counted: %v", err)
 	}
-	// Anything else is not the form's to show.
-	if err := w.loginRefused(rec, httptest.NewRequest("POST", "/login", nil), loginForm{}, fmt.Errorf("db: %w", context.DeadlineExceeded)); err == nil {
+	// Anything else is not the form's to show, and no guess: it is taken back.
+	other := store.Limit{Key: "login:account:ben@example.com", Max: 1, Window: time.Hour}
+	adm, err = s.Admit(ctx, "attempts", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.loginRefused(rec, httptest.NewRequest("POST", "/login", nil), loginForm{}, fmt.Errorf("db: %w", context.DeadlineExceeded), adm, other.Key); err == nil {
 		t.Fatal("an internal error was answered as a refusal")
+	}
+	if _, err := s.Admit(ctx, "attempts", other); err != nil {
+		t.Fatalf("an internal error counted as a guess: %v", err)
 	}
 }

@@ -89,7 +89,7 @@ func (w *Web) pieceCreate(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err == nil {
 		d, err = w.store.CreatePiece(r.Context(), p.Studio.ID, p.User.ID, n)
 	}
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		return w.renderBoard(rw, r, p, boardAnswer{status: status, message: friendly(e), errs: errorsIn(form, e), form: formValues(f)})
 	}
 	if err != nil {
@@ -109,7 +109,7 @@ func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	}
 	id, fromBoard := r.PathValue("id"), f.Get("from") == "board"
 	d, err := w.store.AdvancePiece(r.Context(), p.Studio.ID, id, p.User.ID)
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		open := openItems(e)
 		if fromBoard {
 			return w.renderBoard(rw, r, p, boardAnswer{status: status, message: e.Message, open: map[string][]string{id: open}})

@@ -100,7 +100,7 @@ func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.P
 	if err == nil {
 		d, err = w.store.MoveCommission(r.Context(), p.Studio.ID, d.ID, p.User.ID, m)
 	}
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, formValues(f))
 		return nil
 	}
@@ -167,7 +167,7 @@ func (w *Web) commissionMessage(rw http.ResponseWriter, r *http.Request, p studi
 	}
 	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: p.Studio.ID, CommissionID: r.PathValue("id"),
 		Author: studio.ByStudio, UserID: p.User.ID, Body: f.Get("body"), Email: w.cfg.MailEnabled})
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		d, derr := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 		if derr != nil {
 			return derr

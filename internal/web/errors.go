@@ -22,6 +22,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, p *studio.Principal,
 		http.Redirect(rw, r, "/login", http.StatusSeeOther)
 		return
 	}
+	httpx.SetErrorHeaders(rw, err)
 	w.render(rw, r, httpx.Status(err), "error", pageData{Title: errorTitle(e.Code), Principal: p, Message: e.Message, Gallery: p == nil})
 }
 

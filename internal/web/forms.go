@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http"
 
 	"atelier/internal/httpx"
 	"atelier/internal/studio"
@@ -10,15 +11,19 @@ import (
 // formError is err when it is the person's to fix by changing what they
 // sent (invalid or conflicting input, wrong credentials, too large, too
 // soon): the form comes back with its messages, under the status the API
-// answers for the same error. Anything else is an error page. A wrapped
+// answers for the same error, and with its headers set on rw (when not
+// nil), such as Retry-After. Anything else is an error page. A wrapped
 // error counts as what it wraps.
-func formError(err error) (e *studio.Error, status int, ok bool) {
+func formError(rw http.ResponseWriter, err error) (e *studio.Error, status int, ok bool) {
 	e, ok = errors.AsType[*studio.Error](err)
 	if !ok {
 		return nil, 0, false
 	}
 	switch e.Code {
 	case studio.Invalid, studio.Conflict, studio.Unauthorized, studio.TooLarge, studio.RateLimited:
+		if rw != nil {
+			httpx.SetErrorHeaders(rw, err)
+		}
 		return e, httpx.Status(err), true
 	}
 	return nil, 0, false

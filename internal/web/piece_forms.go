@@ -33,7 +33,7 @@ func (f newPieceForm) toFields(units studio.Units) (studio.NewPieceFields, error
 		errs.Add("target_height", "is required: how tall the figure will be")
 	}
 	if len(errs) > 0 {
-		if e, _, ok := formError(n.Validate(nil)); ok {
+		if e, _, ok := formError(nil, n.Validate(nil)); ok {
 			for k, v := range e.Fields {
 				if k != "target_height_mm" {
 					errs.Add(f.formName(k), v)

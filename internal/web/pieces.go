@@ -67,7 +67,7 @@ func (w *Web) pieceChange(rw http.ResponseWriter, r *http.Request, p studio.Prin
 		return err
 	}
 	c, err := fn(f)
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		return w.renderPiece(rw, r, p, r.PathValue("id"), pieceAnswer{status: status, message: friendly(e), errs: errorsIn(c.form, e), values: f, form: form})
 	}
 	if err != nil {

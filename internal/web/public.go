@@ -41,7 +41,7 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	taken, err := w.intake.TakeInquiry(r, st, true)
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		if e.Code == studio.RateLimited {
 			rw.Header().Set("Retry-After", "3600")
 		}
@@ -130,7 +130,7 @@ func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = w.intake.AddClientPhotos(r, st, d)
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}
@@ -152,7 +152,7 @@ func (w *Web) portalMessage(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = w.store.PostMessage(r.Context(), store.NewMessage{StudioID: st.ID, CommissionID: d.ID, Author: studio.ByClient, Body: f.Get("body")})
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		w.renderPortal(rw, r, st, d, status, e.Message, e.Fields)
 		return nil
 	}

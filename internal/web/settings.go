@@ -77,7 +77,7 @@ func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.P
 	if err == nil {
 		_, err = w.store.UpdateStudio(r.Context(), p.Studio.ID, upd)
 	}
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
 			Form: form, Message: e.Message, Errors: e.Fields})
 		return nil

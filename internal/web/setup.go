@@ -71,20 +71,21 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: e.Message, Errors: e.Fields})
 		return nil
 	}
+	// Every attempt is admitted and counted in one step; only a wrong code
+	// stays counted.
 	key := "setup:ip:" + httpx.ClientIP(r)
-	wait, err := w.store.Throttled(r.Context(), store.Limit{Key: key, Max: setupLimit.Max, Window: setupLimit.Window})
+	adm, err := w.store.Admit(r.Context(), "wrong set-up codes", store.Limit{Key: key, Max: setupLimit.Max, Window: setupLimit.Window})
+	if e, status, ok := formError(rw, err); ok {
+		return again(status, e)
+	}
 	if err != nil {
 		return err
 	}
-	if wait > 0 {
-		retryAfter(rw, wait)
-		return again(http.StatusTooManyRequests, store.TooMany("wrong set-up codes", wait))
-	}
 	st, owner := form.toStudio()
 	_, u, err := w.store.SetUp(r.Context(), form.Code, st, owner)
-	if e, status, ok := formError(err); ok {
-		if e.Fields["code"] != "" {
-			if err := w.store.Record(r.Context(), key); err != nil {
+	if e, status, ok := formError(rw, err); ok {
+		if e.Fields["code"] == "" {
+			if err := w.store.Release(r.Context(), adm, key); err != nil {
 				return err
 			}
 		}

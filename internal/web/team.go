@@ -76,7 +76,7 @@ func (w *Web) teamAddUser(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	}
 	form := parseAddUserForm(f)
 	u, err := w.store.CreateUser(r.Context(), form.toNewUser(p.Studio.Slug))
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		return w.renderTeam(rw, r, p, status, form, e.Message, e.Fields, "")
 	}
 	if err != nil {
@@ -94,7 +94,7 @@ func (w *Web) teamResetPassword(rw http.ResponseWriter, r *http.Request, p studi
 	}
 	form := passwordForm{userID: r.PathValue("id"), password: f.Get("password")}
 	u, err := w.store.SetPassword(r.Context(), p.Studio.ID, form.userID, form.password)
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		return w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, errorsIn(form, e), form.userID)
 	}
 	if err != nil {
@@ -113,7 +113,7 @@ func (w *Web) teamCreateToken(rw http.ResponseWriter, r *http.Request, p studio.
 	// No e-mail makes a token of one's own.
 	form := tokenForm{Email: cmp.Or(f.Get("email"), p.User.Email), Name: f.Get("name")}
 	secret, _, err := w.store.CreateToken(r.Context(), store.NewToken{StudioID: p.Studio.ID, Email: form.Email, Name: form.Name})
-	if e, status, ok := formError(err); ok {
+	if e, status, ok := formError(rw, err); ok {
 		return w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, errorsIn(form, e), "")
 	}
 	if err != nil {

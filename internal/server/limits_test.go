@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atelier/internal/files/filestest"
+	"atelier/internal/store"
+	"atelier/internal/store/storetest"
+	"atelier/internal/studio"
+	"atelier/internal/web"
+)
+
+// postAll sends n forms at once and counts the answers by status; every
+// refusal for too many must say when to try again.
+func postAll(t *testing.T, h http.Handler, path string, n int, form url.Values) map[int]int {
+	t.Helper()
+	var mu sync.Mutex
+	got := map[int]int{}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.RemoteAddr = "198.51.100.7:5000"
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			mu.Lock()
+			defer mu.Unlock()
+			got[rec.Code]++
+			if rec.Code == http.StatusTooManyRequests && rec.Header().Get("Retry-After") == "" {
+				t.Errorf("%s: 429 without Retry-After", path)
+			}
+		})
+	}
+	wg.Wait()
+	return got
+}
+
+// Thirty wrong passwords at once meet a limit of five: five are checked,
+// the rest refused, on either database.
+func TestParallelWrongPasswordsMeetTheLimitExactly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if _, err := s.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Miniatures", "Ana Petrova")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, studio.NewUser{StudioSlug: "ana", Email: "ana@example.com", Name: "Ana", Role: studio.Owner, Password: "a long password"}); err != nil {
+			t.Fatal(err)
+		}
+		blobs, _ := filestest.Open(t)
+		srv := New(Config{AccountLimit: web.Limit{Max: 5, Window: 15 * time.Minute}}, s, blobs)
+		got := postAll(t, srv.Handler(), "/login", 30, url.Values{"email": {"ana@example.com"}, "password": {"not the password"}})
+		if got[401] != 5 || got[429] != 25 {
+			t.Fatalf("answers %v, want 5 × 401 and 25 × 429", got)
+		}
+	})
+}
+
+// Twenty-five guesses of the set-up code at once meet a limit of ten.
+func TestParallelSetUpGuessesMeetTheLimitExactly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if _, err := s.IssueSetupCode(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		blobs, _ := filestest.Open(t)
+		form := setupForm("WRONG-CODE")
+		got := postAll(t, New(Config{}, s, blobs).Handler(), "/setup", 25, form)
+		if got[422] != 10 || got[429] != 15 {
+			t.Fatalf("answers %v, want 10 × 422 and 15 × 429", got)
+		}
+		if n, _ := s.CountStudios(context.Background()); n != 0 {
+			t.Fatalf("a wrong code set up %d studios", n)
+		}
+	})
+}
