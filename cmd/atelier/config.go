@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"atelier/internal/auth"
 	"atelier/internal/files"
 	"atelier/internal/mail"
 	"atelier/internal/server"
@@ -29,6 +30,8 @@ type config struct {
 	InquiriesPerHour int
 	// TrustedProxies may tell the client's address (ATELIER_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// SecretKey is ATELIER_SECRET_KEY, when set; see secretKey.
+	SecretKey []byte
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand
@@ -70,6 +73,11 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 		c.InquiriesPerHour = n
 	}
 	var err error
+	if raw := e.getenv("ATELIER_SECRET_KEY"); raw != "" {
+		if c.SecretKey, err = auth.ParseSecretKey(raw); err != nil {
+			return fmt.Errorf("ATELIER_SECRET_KEY %w", err)
+		}
+	}
 	if c.TrustedProxies, err = server.ParseProxies(e.getenv("ATELIER_TRUSTED_PROXIES")); err != nil {
 		return err
 	}
@@ -79,6 +87,20 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 		}
 	}
 	return nil
+}
+
+// secretKey is the install secret, which signs what must come back
+// unchanged (device cookies). Instances sharing a database share it, so it
+// is required with ATELIER_DATABASE_URL; the embedded default makes one
+// in the data directory and keeps it. It is never part of a backup.
+func secretKey(c config) ([]byte, error) {
+	switch {
+	case c.SecretKey != nil:
+		return c.SecretKey, nil
+	case c.DatabaseURL != "":
+		return nil, fmt.Errorf("ATELIER_SECRET_KEY is required with ATELIER_DATABASE_URL: every instance must share it (make one with: openssl rand -base64 32)")
+	}
+	return auth.LoadOrCreateSecretKey(filepath.Join(c.DataDir, "secret.key"))
 }
 
 // require reports the first required flag left empty.

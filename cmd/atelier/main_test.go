@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -30,9 +31,13 @@ func newCLI(t *testing.T, d store.Dialect) *cli {
 	c := &cli{t: t, env: map[string]string{"ATELIER_DATA": t.TempDir()}}
 	if d == store.Postgres {
 		c.env["ATELIER_DATABASE_URL"] = storetest.NewSchema(t)
+		c.env["ATELIER_SECRET_KEY"] = testSecretKey
 	}
 	return c
 }
+
+// testSecretKey is an install secret for the tests: 32 bytes of base64.
+const testSecretKey = "dGVzdHMgb2YgYXRlbGllcjogbm90IGEgc2VjcmV0ISE="
 
 func (c *cli) run(stdin string, args ...string) (stdout, stderr string, err error) {
 	c.t.Helper()
@@ -220,6 +225,20 @@ func TestBadConfiguration(t *testing.T) {
 	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_FILES_URL") {
 		t.Fatalf("an unknown files URL was accepted: %v", err)
 	}
+	// The install secret is 32 bytes of standard base64, and required with
+	// a database server.
+	for _, bad := range []string{"c2hvcnQ=", "not base64 at all", strings.TrimRight(testSecretKey, "=")} {
+		c = newCLI(t, store.SQLite)
+		c.env["ATELIER_SECRET_KEY"] = bad
+		if _, _, err := c.run("", "migrate"); err == nil || !strings.Contains(err.Error(), "openssl rand -base64 32") {
+			t.Fatalf("secret key %q was accepted: %v", bad, err)
+		}
+	}
+	c = newCLI(t, store.SQLite)
+	c.env["ATELIER_DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_SECRET_KEY is required") {
+		t.Fatalf("serve on a database server without a secret: %v", err)
+	}
 	// The data directory is created when missing, nested or not.
 	c = newCLI(t, store.SQLite)
 	dir := filepath.Join(c.env["ATELIER_DATA"], "a", "b")
@@ -273,5 +292,39 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Fatalf("no clean stop in the log:\n%s", logs.String())
+	}
+}
+
+// With the embedded default, serve makes the install secret once, readable
+// by its owner alone, keeps it across restarts, and no backup holds it.
+func TestServeKeepsItsSecretOutOfBackups(t *testing.T) {
+	c := newCLI(t, store.SQLite)
+	path := filepath.Join(c.env["ATELIER_DATA"], "secret.key")
+	base, stop := c.serve(t)
+	getJSON(t, base+"/healthz", "", nil)
+	stop()
+	first, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("serve made no secret: %v", err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret.key has mode %v", info.Mode().Perm())
+	}
+	base, stop = c.serve(t)
+	getJSON(t, base+"/healthz", "", nil)
+	stop()
+	if again, _ := os.ReadFile(path); !bytes.Equal(again, first) {
+		t.Fatal("a restart made another secret")
+	}
+	c.must("", "studio", "create", "--slug", "ana", "--name", "Ana's Miniatures", "--artist", "Ana Petrova")
+	out := filepath.Join(t.TempDir(), "ana.tar")
+	c.run("", "backup", "--studio", "ana", "--out", out)
+	archive, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(string(first)))
+	if bytes.Contains(archive, bytes.TrimSpace(first)) || bytes.Contains(archive, key) {
+		t.Fatal("the backup holds the install secret")
 	}
 }

@@ -22,6 +22,10 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	log := slog.New(requestid.Handler{Handler: slog.NewJSONHandler(e.stderr, nil)})
 	started := time.Now()
+	key, err := secretKey(c)
+	if err != nil {
+		return err
+	}
 
 	st, err := openStore(ctx, c)
 	if err != nil {
@@ -61,7 +65,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
 	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour,
-		TrustedProxies: c.TrustedProxies}, st, blobs)
+		TrustedProxies: c.TrustedProxies, SecretKey: key}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

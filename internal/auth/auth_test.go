@@ -1,6 +1,10 @@
 package auth
 
 import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,5 +48,51 @@ func TestToken(t *testing.T) {
 	}
 	if NewID() == NewID() || len(NewID()) != 20 {
 		t.Fatal("ids must be unique and 20 characters")
+	}
+}
+
+func TestTheInstallSecretIsMadeOnceAndKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "secret.key")
+	key, err := LoadOrCreateSecretKey(path)
+	if err != nil || len(key) != SecretKeyLen {
+		t.Fatalf("%d bytes, %v", len(key), err)
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, %v", info.Mode(), err)
+	}
+	again, err := LoadOrCreateSecretKey(path)
+	if err != nil || !bytes.Equal(again, key) {
+		t.Fatal("a second start made another key")
+	}
+	os.WriteFile(path, []byte("not base64!\n"), 0o600)
+	if _, err := LoadOrCreateSecretKey(path); err == nil {
+		t.Fatal("a damaged key file was accepted")
+	}
+	for _, bad := range []string{"", "c2hvcnQ=", base64.RawStdEncoding.EncodeToString(key), base64.URLEncoding.EncodeToString(bytes.Repeat([]byte{0xfb}, 32))} {
+		if _, err := ParseSecretKey(bad); err == nil {
+			t.Errorf("%q accepted as a key", bad)
+		}
+	}
+	if got, err := ParseSecretKey(base64.StdEncoding.EncodeToString(key) + "\n"); err != nil || !bytes.Equal(got, key) {
+		t.Errorf("a key with its newline: %v", err)
+	}
+}
+
+func TestSignaturesAreBoundToTheirPurposeAndParts(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, SecretKeyLen)
+	sig := Sign(key, "device", "ana@example.com", "d1")
+	if !Verify(key, sig, "device", "ana@example.com", "d1") {
+		t.Fatal("a signature does not verify")
+	}
+	for name, ok := range map[string]bool{
+		"other purpose": Verify(key, sig, "calendar", "ana@example.com", "d1"),
+		"other part":    Verify(key, sig, "device", "ben@example.com", "d1"),
+		"parts joined":  Verify(key, sig, "device", "ana@example.comd1"),
+		"other key":     Verify(bytes.Repeat([]byte{8}, SecretKeyLen), sig, "device", "ana@example.com", "d1"),
+	} {
+		if ok {
+			t.Errorf("%s verifies", name)
+		}
 	}
 }

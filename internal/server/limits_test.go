@@ -80,3 +80,63 @@ func TestParallelSetUpGuessesMeetTheLimitExactly(t *testing.T) {
 		}
 	})
 }
+
+// Guesses from elsewhere lock the account for unknown browsers only: a
+// browser that signed in before keeps its own allowance, and its cookie
+// works for its own account alone and cannot be forged.
+func TestWrongPasswordsCannotLockTheOwnerOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		s.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Miniatures", "Ana Petrova"))
+		for _, email := range []string{"ana@example.com", "bo@example.com"} {
+			if _, err := s.CreateUser(ctx, studio.NewUser{StudioSlug: "ana", Email: email, Name: "A", Role: studio.Owner, Password: "a long password"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blobs, _ := filestest.Open(t)
+		h := New(Config{AccountLimit: web.Limit{Max: 3, Window: time.Hour}, IPLimit: web.Limit{Max: 100, Window: time.Hour}}, s, blobs).Handler()
+		signIn := func(email, password string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+			form := url.Values{"email": {email}, "password": {password}}
+			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		device := func(rec *httptest.ResponseRecorder) *http.Cookie {
+			for _, c := range rec.Result().Cookies() {
+				if c.Name == "atelier_device" {
+					return c
+				}
+			}
+			t.Fatalf("no device cookie after a sign-in: %v", rec.Result().Cookies())
+			return nil
+		}
+		ana := device(signIn("ana@example.com", "a long password"))
+		if !ana.HttpOnly || ana.MaxAge <= 0 {
+			t.Fatalf("device cookie %+v", ana)
+		}
+		bo := device(signIn("bo@example.com", "a long password"))
+		for range 3 {
+			if rec := signIn("ana@example.com", "guess"); rec.Code != 401 {
+				t.Fatalf("a guess: %d", rec.Code)
+			}
+		}
+		if rec := signIn("ana@example.com", "a long password"); rec.Code != 429 {
+			t.Fatalf("an unknown browser after the guesses: %d, want 429", rec.Code)
+		}
+		if rec := signIn("ana@example.com", "a long password", ana); rec.Code != 303 {
+			t.Fatalf("ana's own browser: %d, want 303", rec.Code)
+		}
+		forged := &http.Cookie{Name: "atelier_device", Value: strings.Split(ana.Value, ".")[0] + ".forged"}
+		bosForAna := &http.Cookie{Name: "atelier_device", Value: bo.Value}
+		for name, c := range map[string]*http.Cookie{"a forged cookie": forged, "bo's cookie": bosForAna} {
+			if rec := signIn("ana@example.com", "a long password", c); rec.Code != 429 {
+				t.Errorf("%s on ana's account: %d, want 429", name, rec.Code)
+			}
+		}
+	})
+}

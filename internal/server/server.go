@@ -39,6 +39,9 @@ type Config struct {
 	MailEnabled bool
 	// TrustedProxies may tell the client's address in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
+	// SecretKey is the install secret (ATELIER_SECRET_KEY); nil makes a
+	// random one, good for this process alone.
+	SecretKey []byte
 	// Now is the clock of the pages and the API; give it the store's clock.
 	// nil means time.Now.
 	Now func() time.Time
@@ -80,7 +83,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	desk := &intake.Desk{Store: st, Files: blobs, Log: cfg.Log, Now: cfg.Now, InquiriesPerHour: cfg.InquiriesPerHour}
 	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled}
 	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit,
-		MailEnabled: cfg.MailEnabled, Now: cfg.Now}, st, desk)
+		MailEnabled: cfg.MailEnabled, Now: cfg.Now, SecretKey: cfg.SecretKey}, st, desk)
 	if err != nil {
 		// The templates are embedded in the binary: failing to parse them is
 		// a bug that every test run catches, not a condition to handle.

@@ -77,7 +77,7 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 		w.renderLogin(rw, r, status, form, "", e.Fields)
 		return nil
 	}
-	account := "login:account:" + studio.NormalizeEmail(form.Email)
+	account := w.accountKey(r, form.Email)
 	ip := "login:ip:" + httpx.ClientIP(r)
 	adm, err := w.store.Admit(r.Context(), "failed sign-ins",
 		store.Limit{Key: account, Max: w.cfg.AccountLimit.Max, Window: w.cfg.AccountLimit.Window},
@@ -102,6 +102,7 @@ func (w *Web) loginSubmit(rw http.ResponseWriter, r *http.Request) error {
 	if err := w.signIn(r, u.ID); err != nil {
 		return err
 	}
+	w.rememberDevice(rw, r, u.Email)
 	http.Redirect(rw, r, safeNext(form.Next), http.StatusSeeOther)
 	return nil
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"atelier/internal/auth"
 	"atelier/internal/httpx"
 	"atelier/internal/intake"
 	"atelier/internal/store"
@@ -29,6 +31,9 @@ type Config struct {
 	// Now is the clock, the same the store's times come from; nil means
 	// time.Now.
 	Now func() time.Time
+	// SecretKey signs device cookies; nil makes a random one, which
+	// forgets the devices when the process ends.
+	SecretKey []byte
 }
 
 // Limit is a number of events within a window.
@@ -58,6 +63,10 @@ func New(cfg Config, st *store.Store, in *intake.Desk) (*Web, error) {
 	}
 	if cfg.IPLimit.Max == 0 {
 		cfg.IPLimit = Limit{Max: 20, Window: 15 * time.Minute}
+	}
+	if cfg.SecretKey == nil {
+		cfg.SecretKey = make([]byte, auth.SecretKeyLen)
+		rand.Read(cfg.SecretKey)
 	}
 	v, err := parseViews()
 	if err != nil {
