@@ -241,7 +241,7 @@ func TestBackupMovesAStudioBetweenDatabases(t *testing.T) {
 
 	for _, u := range studioRecords(t, dstDB, "ana")["users"] {
 		pw := map[string]string{"ana@example.com": "a long password", "mia@example.com": "another long password"}[u["email"].(string)]
-		if ok, err := auth.CheckPassword(u["password_hash"].(string), pw); !ok || err != nil {
+		if ok, err := auth.CheckPassword(context.Background(), u["password_hash"].(string), pw); !ok || err != nil {
 			t.Fatalf("the password of %s does not work after the move: %v", u["email"], err)
 		}
 	}

@@ -2,33 +2,36 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPassword(t *testing.T) {
-	h, err := HashPassword("correct horse battery")
+	h, err := HashPassword(context.Background(), "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("unexpected hash format %q", h)
 	}
-	h2, _ := HashPassword("correct horse battery")
+	h2, _ := HashPassword(context.Background(), "correct horse battery")
 	if h == h2 {
 		t.Fatal("two hashes of one password must differ (salt)")
 	}
 	for pw, want := range map[string]bool{"correct horse battery": true, "correct horse batterY": false, "": false} {
-		ok, err := CheckPassword(h, pw)
+		ok, err := CheckPassword(context.Background(), h, pw)
 		if err != nil || ok != want {
 			t.Errorf("CheckPassword(%q) = %v, %v; want %v", pw, ok, err, want)
 		}
 	}
 	for _, bad := range []string{"", "plain", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA", "$argon2id$v=19$m=1,t=1,p=1$!!$AA"} {
-		if _, err := CheckPassword(bad, "x"); err == nil {
+		if _, err := CheckPassword(context.Background(), bad, "x"); err == nil {
 			t.Errorf("CheckPassword accepted malformed hash %q", bad)
 		}
 	}
@@ -94,5 +97,34 @@ func TestSignaturesAreBoundToTheirPurposeAndParts(t *testing.T) {
 		if ok {
 			t.Errorf("%s verifies", name)
 		}
+	}
+}
+
+// Hashes beyond the process's slots wait a little, then give up with
+// ErrBusy instead of queueing without limit; a freed slot serves again.
+func TestHashingIsBoundedPerProcess(t *testing.T) {
+	hashWait = 20 * time.Millisecond
+	defer func() { hashWait = MaxWait }()
+	ctx := context.Background()
+	var held []func()
+	for range Slots() {
+		release, err := hashing.take(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, release)
+	}
+	if _, err := HashPassword(ctx, "correct horse battery"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a hash beyond the slots: %v, want ErrBusy", err)
+	}
+	if _, err := CheckPassword(ctx, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U", "x"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a check beyond the slots: %v, want ErrBusy", err)
+	}
+	held[0]()
+	if _, err := HashPassword(ctx, "correct horse battery"); err != nil {
+		t.Fatalf("a freed slot: %v", err)
+	}
+	for _, release := range held[1:] {
+		release()
 	}
 }

@@ -2,6 +2,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -24,8 +25,14 @@ const (
 var b64 = base64.RawStdEncoding
 
 // HashPassword returns an argon2id hash in the PHC string format, which
-// records its own parameters so they can be raised later.
-func HashPassword(password string) (string, error) {
+// records its own parameters so they can be raised later. It waits for a
+// hashing slot (see Slots).
+func HashPassword(ctx context.Context, password string) (string, error) {
+	release, err := hashing.take(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -37,8 +44,9 @@ func HashPassword(password string) (string, error) {
 
 var errBadHash = errors.New("auth: malformed password hash")
 
-// CheckPassword reports whether password matches the PHC hash.
-func CheckPassword(hash, password string) (bool, error) {
+// CheckPassword reports whether password matches the PHC hash. It waits
+// for a hashing slot (see Slots).
+func CheckPassword(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -57,6 +65,11 @@ func CheckPassword(hash, password string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false, errBadHash
 	}
+	release, err := hashing.take(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -25,6 +25,8 @@ func StatusOf(code studio.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case studio.RateLimited:
 		return http.StatusTooManyRequests
+	case studio.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -38,6 +38,10 @@ func Verify(r io.ReadSeeker, limit int64) (Info, error) {
 	return info, nil
 }
 
+// InspectWithin reads the image's header from r's start, without decoding
+// it, and refuses it above limit pixels; r is rewound.
+func InspectWithin(r io.ReadSeeker, limit int64) (Info, error) { return inspectWithin(r, limit) }
+
 // inspectWithin inspects r from its start, checks the pixel limit and
 // rewinds r for the decoder.
 func inspectWithin(r io.ReadSeeker, limit int64) (Info, error) {

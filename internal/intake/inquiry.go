@@ -50,8 +50,11 @@ func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken 
 	fields, err := inquiryFields(in.fields, st.Currency)
 	if err == nil {
 		// Checked here as well as in the store, so that a refused inquiry
-		// never writes its photos.
+		// never decodes or writes its photos.
 		err = fields.Validate(st.Today(d.now()))
+	}
+	if err == nil {
+		err = d.decode(r.Context(), in)
 	}
 	if err != nil {
 		return taken, err

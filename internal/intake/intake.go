@@ -20,6 +20,13 @@ const (
 	// largest, plus room for the text fields.
 	MaxInquiryBytes = MaxPhotos*MaxPhotoBytes + 1<<20
 	maxFieldBytes   = 64 << 10
+	// MaxRequestPixels bounds the photos of one request together: twenty
+	// 12-megapixel phone photos; checked from their headers, before any is
+	// decoded.
+	MaxRequestPixels = 240_000_000
+	// DecodeWait is how long a request waits for its turn to decode before
+	// it is told to come back.
+	DecodeWait = 5 * time.Second
 )
 
 // DefaultInquiriesPerHour bounds inquiries from one address.

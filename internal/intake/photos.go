@@ -13,21 +13,32 @@ import (
 	"atelier/internal/studio"
 )
 
-// checkPhoto decides the upload's type by content, refuses it above the
-// pixel limit before decoding, then decodes it in full so that a broken
-// file is refused now and not in a background job later.
-func checkPhoto(sp *files.Spooled, pixelLimit int64) (w, h int, err error) {
+// inspectPhoto decides the upload's type by content and reads its size
+// from its header, refusing it above the pixel limit; nothing is decoded.
+func inspectPhoto(sp *files.Spooled, pixelLimit int64) (w, h int, err error) {
 	f, err := sp.Open()
 	if err != nil {
 		return 0, 0, err
 	}
 	defer f.Close()
-	info, err := imaging.Verify(f, pixelLimit)
+	info, err := imaging.InspectWithin(f, pixelLimit)
 	if err != nil {
 		return 0, 0, err
 	}
 	sp.ContentType = "image/" + strings.ToLower(info.Format)
 	return info.Width, info.Height, nil
+}
+
+// verifyPhoto decodes a photo in full, so that a broken file is refused
+// now and not in a background job later.
+func verifyPhoto(sp *files.Spooled, pixelLimit int64) error {
+	f, err := sp.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = imaging.Verify(f, pixelLimit)
+	return err
 }
 
 // ServePhoto writes the photo named by the request's path ("photo") among

@@ -65,6 +65,9 @@ func (d *Desk) AddClientPhotos(r *http.Request, st studio.Studio, c store.Commis
 	if len(in.photos) == 0 {
 		return c, studio.FieldError("photo_front", "send at least one photo, in a field named after its angle (photo_front, photo_left_profile, …)")
 	}
+	if err := d.decode(r.Context(), in); err != nil {
+		return c, err
+	}
 	err = d.Files.SaveAll(r.Context(), in.spools(), func() error {
 		var err error
 		c, err = d.Store.AddReferencePhotos(r.Context(), st.ID, c.ID, in.newPhotos(), studio.ByClient)

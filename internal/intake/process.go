@@ -31,6 +31,12 @@ func (d *Desk) AddProcessPhotos(r *http.Request, p studio.Principal) (store.Piec
 	default:
 		return store.PieceDetail{}, studio.FieldError("shared", `must be "true" or "false"`)
 	}
+	if err := studio.CheckCaption(strings.TrimSpace(in.fields["caption"])); err != nil {
+		return store.PieceDetail{}, err
+	}
+	if err := d.decode(r.Context(), in); err != nil {
+		return store.PieceDetail{}, err
+	}
 	var pd store.PieceDetail
 	err = d.Files.SaveAll(r.Context(), in.spools(), func() error {
 		var err error

@@ -1,15 +1,18 @@
 package intake
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"atelier/internal/files"
 	"atelier/internal/httpx"
+	"atelier/internal/imaging"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -21,10 +24,14 @@ var photoFields = map[string]studio.Angle{
 }
 
 // upload is a multipart upload read to the end: the text fields, and the
-// photos spooled to disk and checked.
+// photos spooled to disk with their headers checked; decode checks them in
+// full once the text fields have passed.
 type upload struct {
 	fields map[string]string
 	photos []uploadPhoto
+	// pixels is the photos' total, bounded by MaxRequestPixels.
+	pixels int64
+	limit  int64
 }
 
 type uploadPhoto struct {
@@ -62,11 +69,12 @@ func (in *upload) newPhotos() []store.NewPhoto {
 }
 
 // read streams a multipart body: text fields into memory, each photo to
-// disk while hashed, checked as an image within the pixel limit before it
-// is decoded, then decoded in full. allowed says which text fields the
-// endpoint takes. On error nothing stays on disk.
+// disk while hashed, its header checked as an image within the pixel limit
+// and the request's total; nothing is decoded yet (see decode). allowed
+// says which text fields the endpoint takes. On error nothing stays on
+// disk.
 func (d *Desk) read(r *http.Request, allowed []string, photos map[string]studio.Angle, pixelLimit int64) (in *upload, err error) {
-	in = &upload{fields: map[string]string{}}
+	in = &upload{fields: map[string]string{}, limit: pixelLimit}
 	defer func() {
 		if err != nil {
 			in.remove()
@@ -123,12 +131,38 @@ func (d *Desk) readPart(in *upload, part *multipart.Part, allowed []string, phot
 	if err != nil {
 		return fieldOf(err, name)
 	}
-	w, h, err := checkPhoto(sp, pixelLimit)
+	w, h, err := inspectPhoto(sp, in.limit)
+	if err == nil && in.pixels+int64(w)*int64(h) > MaxRequestPixels {
+		err = studio.Errorf(studio.TooLarge, "these photos hold more than %d megapixels together; send fewer or smaller ones", MaxRequestPixels/1_000_000)
+	}
 	if err != nil {
 		sp.Remove()
 		return fieldOf(err, name)
 	}
+	in.pixels += int64(w) * int64(h)
 	in.photos = append(in.photos, uploadPhoto{angle: angle, field: name, sp: sp, name: part.FileName(), w: w, h: h})
+	return nil
+}
+
+// decode checks every photo in full, one decode at a time within the
+// process's decoding budget, which the thumbnail jobs share; a request
+// that cannot get its turn soon is told to come back.
+func (d *Desk) decode(ctx context.Context, in *upload) error {
+	for _, p := range in.photos {
+		release, err := imaging.Decodes.Reserve(ctx, int64(p.w)*int64(p.h), DecodeWait)
+		if errors.Is(err, imaging.ErrBusy) {
+			return &studio.Error{Code: studio.Unavailable, Message: "The server is busy with other photos. Please send them again in a moment.",
+				Data: map[string]any{studio.RetryAfter: int(DecodeWait / time.Second)}}
+		}
+		if err != nil {
+			return err
+		}
+		err = verifyPhoto(p.sp, in.limit)
+		release()
+		if err != nil {
+			return fieldOf(err, p.field)
+		}
+	}
 	return nil
 }
 

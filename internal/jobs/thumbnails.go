@@ -19,11 +19,6 @@ import (
 )
 
 const (
-	// thumbnailSlots is how many photos one process draws at once. Each
-	// holds its decoded original (18 MB for a 12-megapixel JPEG, up to
-	// 200 MB for a PNG at the 50-megapixel limit), so a burst of uploads
-	// queues here rather than multiplying that by River's workers.
-	thumbnailSlots = 2
 	// maxVariantBytes bounds a variant put in the blob store; a 1600 px
 	// JPEG at quality 85 is a few hundred KiB.
 	maxVariantBytes = 16 << 20
@@ -36,11 +31,10 @@ type thumbnailWorker struct {
 	st    *store.Store
 	files *files.Store
 	log   *slog.Logger
-	slots chan struct{}
 }
 
 func newThumbnailWorker(st *store.Store, cfg Config) *thumbnailWorker {
-	return &thumbnailWorker{st: st, files: cfg.Files, log: cfg.Log, slots: make(chan struct{}, thumbnailSlots)}
+	return &thumbnailWorker{st: st, files: cfg.Files, log: cfg.Log}
 }
 
 // Work is safe to repeat: the blobs are stored under their hash and the
@@ -80,19 +74,25 @@ func (w *thumbnailWorker) Work(ctx context.Context, job *river.Job[store.Thumbna
 }
 
 // draw reads the original into memory (uploads are at most a few MiB, and
-// the decoder reads it several times) and draws the variants, one photo
-// per slot.
+// the decoder reads it several times) and draws the variants once its
+// pixels fit the process's decoding budget, which the requests checking
+// uploads share: a burst of uploads waits there rather than multiplying
+// the decoded originals (18 MB for a 12-megapixel JPEG, up to 200 MB for a
+// PNG at the 50-megapixel limit) by River's workers.
 func (w *thumbnailWorker) draw(ctx context.Context, src store.PhotoSource) ([]imaging.Variant, error) {
-	select {
-	case w.slots <- struct{}{}:
-		defer func() { <-w.slots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 	data, err := w.read(ctx, src.File)
 	if err != nil {
 		return nil, err
 	}
+	info, err := imaging.InspectWithin(bytes.NewReader(data), src.PixelLimit)
+	if err != nil {
+		return nil, err
+	}
+	release, err := imaging.Decodes.Reserve(ctx, int64(info.Width)*int64(info.Height), 0)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return imaging.Variants(bytes.NewReader(data), src.PixelLimit, studio.VariantSizes)
 }
 

@@ -20,7 +20,7 @@ import (
 	"atelier/internal/store/storetest"
 )
 
-func testBlobs(t *testing.T) *files.Store {
+func testBlobs(t testing.TB) *files.Store {
 	b, _ := filestest.Open(t)
 	return b
 }

@@ -43,7 +43,7 @@ func (s *Store) SetUp(ctx context.Context, code string, st studio.Studio, owner 
 	if err := fields.Err(); err != nil {
 		return st, u, err
 	}
-	hash, err := auth.HashPassword(owner.Password)
+	hash, err := hashPassword(ctx, owner.Password)
 	if err != nil {
 		return st, u, err
 	}

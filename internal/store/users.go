@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"time"
 
 	"atelier/internal/auth"
 	"atelier/internal/studio"
@@ -27,7 +28,7 @@ func (s *Store) CreateUser(ctx context.Context, n studio.NewUser) (u studio.User
 		return u, err
 	}
 	// Hashing is slow on purpose; do it before the write lock is taken.
-	hash, err := auth.HashPassword(n.Password)
+	hash, err := hashPassword(ctx, n.Password)
 	if err != nil {
 		return u, err
 	}
@@ -56,7 +57,7 @@ func insertUser(ctx context.Context, tx *Tx, studioID string, n studio.NewUser, 
 // dummyHash is checked against when no user has the e-mail address, so
 // that a failed login takes as long whether or not the account exists.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("no such user; this only spends time")
+	h, _ := auth.HashPassword(context.Background(), "no such user; this only spends time")
 	return h
 })
 
@@ -70,17 +71,35 @@ func (s *Store) CheckLogin(ctx context.Context, email, password string) (u studi
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.CheckPassword(dummyHash(), password)
-		return studio.User{}, errBadLogin
-	}
-	if err != nil {
+		hash = dummyHash()
+	} else if err != nil {
 		return u, err
 	}
-	if ok, err := auth.CheckPassword(hash, password); err != nil || !ok {
+	ok, err := auth.CheckPassword(ctx, hash, password)
+	if errors.Is(err, auth.ErrBusy) {
+		return studio.User{}, errBusy
+	}
+	if err != nil && ctx.Err() != nil {
+		return studio.User{}, err
+	}
+	if !ok || err != nil || u.ID == "" {
 		return studio.User{}, errBadLogin
 	}
 	return u, nil
 }
+
+// hashPassword hashes a new password, or says the server is too busy.
+func hashPassword(ctx context.Context, password string) (string, error) {
+	hash, err := auth.HashPassword(ctx, password)
+	if errors.Is(err, auth.ErrBusy) {
+		return "", errBusy
+	}
+	return hash, err
+}
+
+// errBusy answers a password check that found every hashing slot taken.
+var errBusy = &studio.Error{Code: studio.Unavailable, Message: "The server is busy checking other passwords. Please try again in a few seconds.",
+	Data: map[string]any{studio.RetryAfter: int(auth.MaxWait / time.Second)}}
 
 var errBadLogin = studio.Errorf(studio.Unauthorized, "That e-mail address and password do not match an account.")
 
@@ -110,7 +129,7 @@ func (s *Store) SetPassword(ctx context.Context, studioID, userID, password stri
 	if why := studio.PasswordProblem(password); why != "" {
 		return u, studio.FieldError("password", why)
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := hashPassword(ctx, password)
 	if err != nil {
 		return u, err
 	}

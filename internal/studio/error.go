@@ -21,6 +21,9 @@ const (
 	Forbidden    Code = "forbidden"
 	TooLarge     Code = "too_large"
 	RateLimited  Code = "rate_limited"
+	// Unavailable: the server is too busy to take the request now; it says
+	// when to try again (Data[RetryAfter]).
+	Unavailable Code = "unavailable"
 	Internal     Code = "internal"
 )
 

@@ -116,7 +116,9 @@ func (w *Web) renderLogin(rw http.ResponseWriter, r *http.Request, status int, f
 // comes back with the reason; anything else is no guess and is taken back.
 func (w *Web) loginRefused(rw http.ResponseWriter, r *http.Request, form loginForm, err error, adm store.Admission, keys ...string) error {
 	e, status, ok := formError(rw, err)
-	if !ok || e.Code != studio.Unauthorized {
+	// A wrong password stays counted, and so does a sign-in the server was
+	// too busy to check (it was admitted, and attempts are what cost).
+	if code := studio.ErrorCode(err); code != studio.Unauthorized && code != studio.Unavailable {
 		if err := w.store.Release(r.Context(), adm, keys...); err != nil {
 			return err
 		}

@@ -32,7 +32,7 @@ func errorTitle(c studio.Code) string {
 		return "Not found"
 	case studio.Forbidden:
 		return "Not allowed"
-	case studio.RateLimited:
+	case studio.RateLimited, studio.Unavailable:
 		return "Please wait"
 	}
 	return "Something went wrong"
