@@ -224,6 +224,15 @@ func TestBadConfiguration(t *testing.T) {
 	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_FILES_URL") {
 		t.Fatalf("an unknown files URL was accepted: %v", err)
 	}
+	c = newCLI(t, store.SQLite)
+	c.env["ATELIER_SHUTDOWN_TIMEOUT"] = "soon"
+	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_SHUTDOWN_TIMEOUT") {
+		t.Fatalf("a shutdown timeout that is no duration was accepted: %v", err)
+	}
+	c = newCLI(t, store.SQLite)
+	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0", "--shutdown-timeout", "0s"); !errors.Is(err, errUsage) {
+		t.Fatalf("a shutdown timeout of 0 was accepted: %v", err)
+	}
 	// The data directory is created when missing, nested or not.
 	c = newCLI(t, store.SQLite)
 	dir := filepath.Join(c.env["ATELIER_DATA"], "a", "b")
