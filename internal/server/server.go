@@ -11,7 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -154,11 +154,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRequests()
-	var inFlight sync.WaitGroup
+	var running atomic.Int64 // handlers, which a shutdown waits for
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			inFlight.Add(1)
-			defer inFlight.Done()
+			running.Add(1)
+			defer running.Add(-1)
 			s.handler.ServeHTTP(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -181,7 +181,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.log.Warn("shutdown limit reached: cancelling the requests still running")
 		cancelRequests()
 		srv.Close() // its only error would be closing the listener again
-		s.awaitHandlers(&inFlight)
+		s.awaitHandlers(&running)
 		err = nil
 	}
 	if e := <-done; !errors.Is(e, http.ErrServerClosed) {
@@ -194,16 +194,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // requests to return, so that they clean up before the process exits.
 const abandonTimeout = 5 * time.Second
 
-func (s *Server) awaitHandlers(inFlight *sync.WaitGroup) {
-	returned := make(chan struct{})
-	go func() {
-		inFlight.Wait()
-		close(returned)
-	}()
-	select {
-	case <-returned:
-	case <-time.After(abandonTimeout):
-		s.log.Error("handlers still running after their requests were cancelled", "waited", abandonTimeout.String())
+func (s *Server) awaitHandlers(running *atomic.Int64) {
+	deadline := time.Now().Add(abandonTimeout)
+	for running.Load() > 0 {
+		if time.Now().After(deadline) {
+			s.log.Error("handlers still running after their requests were cancelled", "handlers", running.Load(), "waited", abandonTimeout.String())
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
