@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"atelier/internal/auth"
 	"atelier/internal/files"
@@ -32,6 +33,8 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	// SecretKey is ATELIER_SECRET_KEY, when set; see secretKey.
 	SecretKey []byte
+	// ShutdownTimeout is how long requests may finish after SIGTERM (serve).
+	ShutdownTimeout time.Duration
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand
@@ -134,6 +137,20 @@ func (c config) tmpDir() string { return filepath.Join(c.DataDir, "tmp") }
 // openFiles opens the blob store the configuration names.
 func openFiles(ctx context.Context, c config) (*files.Store, error) {
 	return files.Open(ctx, c.FilesURL, c.tmpDir())
+}
+
+// durationFlag defines a flag of a duration whose default comes from the
+// environment variable env, or else def; it must be positive.
+func durationFlag(fs *flag.FlagSet, e env, p *time.Duration, name, env string, def time.Duration, usage string) error {
+	if raw := strings.TrimSpace(e.getenv(env)); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s must be a positive duration such as 20s or 1m, got %q", env, raw)
+		}
+		def = d
+	}
+	fs.DurationVar(p, name, def, usage)
+	return nil
 }
 
 func orDefault(v, def string) string {

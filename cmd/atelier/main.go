@@ -19,7 +19,7 @@ import (
 const usage = `atelier — the studio system for portrait miniatures
 
 Usage:
-  atelier serve   [--addr :8080] [--data ./data]
+  atelier serve   [--addr :8080] [--shutdown-timeout 20s] [--data ./data]
   atelier migrate [--data ./data]
   atelier studio create --slug SLUG --name NAME --artist NAME [--currency EUR] [--timezone UTC] [--units metric|imperial] [--data ./data]
   atelier user add --studio SLUG --email E --name N --role owner|assistant --password-stdin [--data ./data]
@@ -35,7 +35,7 @@ Environment:
   ATELIER_SMTP_URL      smtp://user:pass@host:587?from=studio@example.com: also e-mail messages to clients
   ATELIER_INQUIRIES_PER_HOUR  public inquiries accepted per address and hour (default 10)
   ATELIER_TRUSTED_PROXIES     load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)
-  ATELIER_ADDR, ATELIER_DATA  defaults for --addr and --data
+  ATELIER_ADDR, ATELIER_DATA, ATELIER_SHUTDOWN_TIMEOUT  defaults for --addr, --data and --shutdown-timeout
 `
 
 // env is the process environment, injectable for tests.

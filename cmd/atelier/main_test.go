@@ -7,12 +7,16 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -239,6 +243,15 @@ func TestBadConfiguration(t *testing.T) {
 	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_SECRET_KEY is required") {
 		t.Fatalf("serve on a database server without a secret: %v", err)
 	}
+	c = newCLI(t, store.SQLite)
+	c.env["ATELIER_SHUTDOWN_TIMEOUT"] = "soon"
+	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "ATELIER_SHUTDOWN_TIMEOUT") {
+		t.Fatalf("a shutdown timeout that is no duration was accepted: %v", err)
+	}
+	c = newCLI(t, store.SQLite)
+	if _, _, err := c.run("", "serve", "--addr", "127.0.0.1:0", "--shutdown-timeout", "0s"); !errors.Is(err, errUsage) {
+		t.Fatalf("a shutdown timeout of 0 was accepted: %v", err)
+	}
 	// The data directory is created when missing, nested or not.
 	c = newCLI(t, store.SQLite)
 	dir := filepath.Join(c.env["ATELIER_DATA"], "a", "b")
@@ -327,4 +340,110 @@ func TestServeKeepsItsSecretOutOfBackups(t *testing.T) {
 	if bytes.Contains(archive, bytes.TrimSpace(first)) || bytes.Contains(archive, key) {
 		t.Fatal("the backup holds the install secret")
 	}
+}
+
+// A request still running when the shutdown limit is reached is cancelled:
+// its half-spooled upload is removed and the process still exits 0. At
+// start, spool files a crash left an hour ago are removed, fresh ones kept.
+func TestShutdownCancelsRequestsPastTheLimit(t *testing.T) {
+	c := newCLI(t, store.SQLite)
+	data := c.env["ATELIER_DATA"]
+	c.must("", "studio", "create", "--slug", "ana", "--name", "Ana", "--artist", "Ana")
+	c.must("a long password\n", "user", "add", "--studio", "ana", "--email", "ana@example.com", "--name", "Ana", "--role", "owner", "--password-stdin")
+	token := strings.TrimSpace(c.must("", "token", "create", "--email", "ana@example.com"))
+	tmp := filepath.Join(data, "tmp")
+	crashed, fresh := filepath.Join(tmp, "upload-crashed"), filepath.Join(tmp, "upload-fresh")
+	if err := os.MkdirAll(tmp, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{crashed, fresh} {
+		if err := os.WriteFile(p, []byte("partial"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(crashed, then, then)
+
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "ATELIER_TEST_BE_MAIN=1", "ATELIER_SHUTDOWN_TIMEOUT=1s",
+		"ATELIER_TEST_ARGS=serve --addr 127.0.0.1:0 --data "+data)
+	var logs lockedBuffer
+	cmd.Stderr = &logs
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no listening line: %v\n%s", err, logs.String())
+	}
+	if _, err := os.Stat(crashed); err == nil {
+		t.Error("the spool file a crash left an hour ago is still there")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a fresh spool file was removed at start: %v", err)
+	}
+
+	// An upload that is half sent when SIGTERM comes, and stays so.
+	conn, err := net.Dial("tcp", strings.TrimSpace(strings.TrimPrefix(line, "listening on ")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const size = 4 << 20
+	fmt.Fprintf(conn, "POST /api/v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", token, size)
+	conn.Write(bytes.Repeat([]byte("y"), size/4))
+	spools := func() []string {
+		names, _ := filepath.Glob(filepath.Join(tmp, "upload-*"))
+		return slices.DeleteFunc(names, func(n string) bool { return n == fresh })
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(spools()) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the upload never started spooling\n%s", logs.String())
+		}
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM with a request past the limit: %v\n%s", err, logs.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("still running 60 s after SIGTERM\n%s", logs.String())
+	}
+	if left := spools(); len(left) != 0 {
+		t.Errorf("the abandoned upload left %v", left)
+	}
+	for _, want := range []string{"shutdown limit reached", `"msg":"stopped"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log does not say %q:\n%s", want, logs.String())
+		}
+	}
+	// The client learns that its request ended.
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Errorf("the connection was not closed: %v", err)
+	}
+}
+
+// lockedBuffer is a log that the process writes while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -17,8 +17,16 @@ func serve(ctx context.Context, args []string, e env) error {
 	var c config
 	fs := newFlags("serve", e, &c)
 	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
+	if err := durationFlag(fs, e, &c.ShutdownTimeout, "shutdown-timeout", "ATELIER_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout,
+		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
+		return err
+	}
 	if err := parse(fs, args, e, &c); err != nil {
 		return err
+	}
+	if c.ShutdownTimeout <= 0 {
+		fmt.Fprintf(e.stderr, "%s: --shutdown-timeout must be positive\n", fs.Name())
+		return errUsage
 	}
 	log := slog.New(requestid.Handler{Handler: slog.NewJSONHandler(e.stderr, nil)})
 	started := time.Now()
@@ -37,6 +45,17 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer blobs.Close()
+	// The uploads a crashed process left half-spooled go before anything
+	// new arrives; the sweep, which also runs at start, repeats this and
+	// removes the file store's temporary files.
+	left, err := blobs.RemoveOldSpools(started.Add(-jobs.DefaultOrphanGrace))
+	for _, l := range left {
+		log.Info("deleted leftover of an interrupted write", "name", l.Name, "size", l.Size, "modified", l.ModTime)
+	}
+	if err != nil {
+		// Debris is no reason not to serve; the sweep tries again.
+		log.Error("deleting leftovers of interrupted writes", "err", err)
+	}
 
 	jobsCfg := jobs.Config{Files: blobs, Log: log}
 	if c.Mail != nil {
@@ -65,7 +84,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
 	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour,
-		TrustedProxies: c.TrustedProxies, SecretKey: key}, st, blobs)
+		TrustedProxies: c.TrustedProxies, SecretKey: key, ShutdownTimeout: c.ShutdownTimeout}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

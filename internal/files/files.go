@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gocloud.dev/blob"
@@ -27,6 +28,14 @@ type Store struct {
 	bucket *blob.Bucket
 	// tmpDir holds uploads while they arrive, before their hash is known.
 	tmpDir string
+	// local: the bucket is a folder (file://), whose writes leave
+	// temporary files behind when the process dies half-way.
+	local bool
+
+	mu sync.Mutex
+	// spools are the spool files not removed yet, which Close removes: the
+	// uploads of requests a shutdown abandoned.
+	spools map[string]struct{}
 }
 
 // DefaultURL is the bucket under the data directory used when
@@ -45,7 +54,9 @@ func DefaultURL(dataDir string) (string, error) {
 // Open opens the bucket a gocloud URL names and checks that it answers.
 // tmpDir ("" for the system's) holds uploads in flight.
 func Open(ctx context.Context, bucketURL, tmpDir string) (*Store, error) {
+	local := false
 	if u, err := url.Parse(bucketURL); err == nil && u.Scheme == "file" {
+		local = true
 		if err := os.MkdirAll(u.Path, 0o750); err != nil {
 			return nil, fmt.Errorf("files: creating %s: %w", u.Path, err)
 		}
@@ -63,11 +74,20 @@ func Open(ctx context.Context, bucketURL, tmpDir string) (*Store, error) {
 		b.Close()
 		return nil, fmt.Errorf("files: the bucket of ATELIER_FILES_URL is not accessible: %v", err)
 	}
-	return &Store{bucket: b, tmpDir: tmpDir}, nil
+	return &Store{bucket: b, tmpDir: tmpDir, local: local, spools: map[string]struct{}{}}, nil
 }
 
-// Close releases the bucket.
-func (s *Store) Close() error { return s.bucket.Close() }
+// Close removes the spool files still in use, whose requests were
+// abandoned, and releases the bucket.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for path := range s.spools {
+		os.Remove(path)
+	}
+	clear(s.spools)
+	s.mu.Unlock()
+	return s.bucket.Close()
+}
 
 const keyPrefix = "sha256/"
 

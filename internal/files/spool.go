@@ -15,6 +15,7 @@ import (
 // Spooled is an upload that has fully arrived in a temporary file, with its
 // hash, size and the content type its first bytes show.
 type Spooled struct {
+	store       *Store
 	path        string
 	SHA256      string
 	Size        int64
@@ -24,14 +25,16 @@ type Spooled struct {
 // Spool streams r into a temporary file while hashing it, refusing more
 // than limit bytes. On any error nothing is left on disk.
 func (s *Store) Spool(r io.Reader, limit int64) (sp *Spooled, err error) {
-	f, err := os.CreateTemp(s.tmpDir, "upload-*")
+	f, err := os.CreateTemp(s.tmpDir, spoolPattern)
 	if err != nil {
 		return nil, err
 	}
+	s.track(f.Name(), true)
 	defer func() {
 		f.Close()
 		if err != nil {
 			os.Remove(f.Name())
+			s.track(f.Name(), false)
 		}
 	}()
 	h := sha256.New()
@@ -40,7 +43,7 @@ func (s *Store) Spool(r io.Reader, limit int64) (sp *Spooled, err error) {
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok || n > limit {
 		return nil, studio.Errorf(studio.TooLarge, "The file is larger than the %s allowed.", humanBytes(limit))
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return nil, studio.Errorf(studio.Invalid, "The upload did not arrive completely; please send it again.")
 	}
 	if err != nil {
@@ -49,7 +52,7 @@ func (s *Store) Spool(r io.Reader, limit int64) (sp *Spooled, err error) {
 	if err := f.Sync(); err != nil {
 		return nil, err
 	}
-	return &Spooled{path: f.Name(), SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
+	return &Spooled{store: s, path: f.Name(), SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
 		ContentType: http.DetectContentType(sniff.buf)}, nil
 }
 
@@ -57,7 +60,24 @@ func (s *Store) Spool(r io.Reader, limit int64) (sp *Spooled, err error) {
 func (sp *Spooled) Open() (*os.File, error) { return os.Open(sp.path) }
 
 // Remove deletes the temporary file; call it when the request ends.
-func (sp *Spooled) Remove() { os.Remove(sp.path) }
+func (sp *Spooled) Remove() {
+	os.Remove(sp.path)
+	sp.store.track(sp.path, false)
+}
+
+// spoolPattern names the spool files, so that the sweep knows them.
+const spoolPattern = "upload-*"
+
+// track adds a spool file to those Close removes, or takes it off.
+func (s *Store) track(path string, live bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if live {
+		s.spools[path] = struct{}{}
+	} else {
+		delete(s.spools, path)
+	}
+}
 
 // sniffer keeps the first 512 bytes, all that content sniffing reads.
 type sniffer struct{ buf []byte }

@@ -37,6 +37,19 @@ const (
 	// softStopTimeout is how long Stop lets running jobs finish before it
 	// cancels their contexts.
 	softStopTimeout = 20 * time.Second
+	// RescueAfter is how long a job may be running before River takes it
+	// for the work of a process that died and runs it again (River's
+	// default is an hour). River's rescuer looks every 30 s, so a job left
+	// running by a crash runs again 20–56 s after it started on
+	// PostgreSQL; on SQLite Start rescues it at once (rescueLeftRunning).
+	// A job still at work when it is rescued runs twice at once: every
+	// worker is written to be safe then.
+	RescueAfter = 20 * time.Second
+	// jobTimeout bounds a job of a kind without its own limit, below
+	// RescueAfter so that a job still at work is cut off before it could
+	// be rescued (River refuses a timeout above the rescue time). A
+	// 50-megapixel photo takes about 5 s to draw.
+	jobTimeout = 15 * time.Second
 )
 
 // Config is what the workers need.
@@ -81,6 +94,7 @@ type Runner struct {
 	// pool is River's own SQLite connection; nil on PostgreSQL, where River
 	// shares the store's pool.
 	pool *sql.DB
+	log  *slog.Logger
 }
 
 // New prepares the River client that works the jobs on st's database,
@@ -102,7 +116,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Runner, error) {
 		}
 		return nil, fmt.Errorf("jobs: creating the River client: %w", err)
 	}
-	return &Runner{client: client, pool: pool}, nil
+	return &Runner{client: client, pool: pool, log: cfg.Log}, nil
 }
 
 // driverFor picks River's driver for the store's database.
@@ -131,12 +145,14 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	// thumbnail or a fired timer from waiting a whole second.
 	poll := 250 * time.Millisecond
 	return &river.Config{
-		FetchPollInterval: poll,
-		Logger:            cfg.Log,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
-		Workers:           workers,
-		PeriodicJobs:      []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery)},
-		SoftStopTimeout:   softStopTimeout,
+		FetchPollInterval:    poll,
+		Logger:               cfg.Log,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
+		Workers:              workers,
+		PeriodicJobs:         []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery)},
+		SoftStopTimeout:      softStopTimeout,
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
 	}
 }
 
@@ -144,6 +160,11 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 // first stops taking requests and then calls Stop, so a shutdown signal
 // must not cancel jobs while the last requests are still enqueueing some.
 func (r *Runner) Start(ctx context.Context) error {
+	if r.pool != nil {
+		if err := r.rescueLeftRunning(ctx); err != nil {
+			return err
+		}
+	}
 	if err := r.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: starting: %w", err)
 	}
@@ -162,4 +183,29 @@ func (r *Runner) Stop(ctx context.Context) error {
 		err = errors.Join(err, r.pool.Close())
 	}
 	return err
+}
+
+// rescueLeftRunning hands the jobs a crashed process left running back to
+// River before it starts, on SQLite only: there one `atelier serve` owns
+// the database (the CLI enqueues jobs but never works them), so a job
+// still running at start belongs to a process that is gone, and waiting
+// for River's rescuer would only delay it. A job at its last attempt is
+// discarded, as River's rescuer does. The crashed process's leadership is
+// dropped too, so that the scheduler (due timers) and the periodic sweep
+// start at once instead of after its lease runs out.
+func (r *Runner) rescueLeftRunning(ctx context.Context) error {
+	res, err := r.pool.ExecContext(ctx, `UPDATE river_job SET
+		state = CASE WHEN attempt < max_attempts THEN 'available' ELSE 'discarded' END,
+		finalized_at = CASE WHEN attempt < max_attempts THEN NULL ELSE attempted_at END
+		WHERE state = 'running'`)
+	if err != nil {
+		return fmt.Errorf("jobs: rescuing the jobs left running: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		r.log.WarnContext(ctx, "jobs left running by a process that stopped are run again", "jobs", n)
+	}
+	if _, err := r.pool.ExecContext(ctx, `DELETE FROM river_leader`); err != nil {
+		return fmt.Errorf("jobs: dropping a stale leadership: %w", err)
+	}
+	return nil
 }

@@ -46,9 +46,11 @@ const (
 	// (5xx) is tried: a few times, in case the refusal came from a passing
 	// mistake on the server, not for days.
 	rejectedAttempts = 3
-	// mailTimeout outlasts the sender's own limit, so that a slow server
-	// is reported by the sender rather than cut off by River.
-	mailTimeout = 90 * time.Second
+	// mailTimeout bounds one attempt, below RescueAfter like every job's
+	// limit: a mail still being sent must not be rescued and sent again.
+	// The sender gives up by this context (its own limit is longer), so
+	// a slow server is still recorded as an attempt and retried.
+	mailTimeout = jobTimeout
 	// markTimeout is the time allowed to record how an attempt went after
 	// the job's context has ended.
 	markTimeout = 10 * time.Second

@@ -13,7 +13,7 @@ import (
 )
 
 // SweepArgs is the periodic clean-up: expired sessions, old throttle
-// events and blobs that no row refers to.
+// events, blobs that no row refers to, and what interrupted writes left.
 type SweepArgs struct{}
 
 // Kind names the job in River's table.
@@ -59,6 +59,20 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		"orphan_blobs", blobs, "orphan_bytes", bytes)
 	if err != nil {
 		return fmt.Errorf("sweeping orphan blobs: %w", err)
+	}
+	return w.sweepLeftovers(ctx)
+}
+
+// sweepLeftovers removes the spool files and temporary blobs that writes
+// cut short left behind, after the same grace as orphans: an upload still
+// arriving, or a blob still being written, is younger than that.
+func (w *sweepWorker) sweepLeftovers(ctx context.Context) error {
+	left, err := w.files.RemoveLeftovers(ctx, w.now().Add(-w.grace))
+	for _, l := range left {
+		w.log.InfoContext(ctx, "deleted leftover of an interrupted write", "name", l.Name, "size", l.Size, "modified", l.ModTime)
+	}
+	if err != nil {
+		return fmt.Errorf("sweeping leftovers of interrupted writes: %w", err)
 	}
 	return nil
 }

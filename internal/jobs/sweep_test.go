@@ -26,6 +26,11 @@ func TestSweepRunsOnStart(t *testing.T) {
 		freshOrphan := putBlob(t, blobs, dir, "its row is on the way", 0)
 		referTo(t, st, used)
 		addSessions(t, st)
+		// What writes cut short by a crash left: a spool file and a
+		// temporary blob, long ago and just now.
+		usedPath := filepath.Join(dir, "files", filepath.FromSlash(files.Key(used)))
+		oldLeft := []string{leftover(t, filepath.Join(dir, "tmp", "upload-1"), 2*time.Hour), leftover(t, usedPath+".18a2b3c4d5e6f708.tmp", 2*time.Hour)}
+		freshLeft := []string{leftover(t, filepath.Join(dir, "tmp", "upload-2"), 0), leftover(t, usedPath+".18a2b3c4d5e6f709.tmp", 0)}
 
 		r, err := New(t.Context(), st, Config{Files: blobs, Log: testLog(t)})
 		if err != nil {
@@ -42,6 +47,16 @@ func TestSweepRunsOnStart(t *testing.T) {
 		for sha, want := range map[string]bool{used: true, oldOrphan: false, freshOrphan: true} {
 			if ok, err := blobs.Exists(t.Context(), sha); err != nil || ok != want {
 				t.Errorf("blob %.8s exists %v (%v), want %v", sha, ok, err, want)
+			}
+		}
+		for _, p := range oldLeft {
+			if _, err := os.Stat(p); err == nil {
+				t.Errorf("the sweep left %s", p)
+			}
+		}
+		for _, p := range freshLeft {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("the sweep removed a write under way: %v", err)
 			}
 		}
 		if got := sessionTokens(t, st); got != "live" {
@@ -129,4 +144,17 @@ func sessionTokens(t *testing.T, st *store.Store) string {
 		t.Fatal(err)
 	}
 	return strings.Join(tokens, ",")
+}
+
+// leftover writes a partial file as an interrupted write leaves it, age ago.
+func leftover(t *testing.T, path string, age time.Duration) string {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("partial"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	then := time.Now().Add(-age)
+	if err := os.Chtimes(path, then, then); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,9 +38,11 @@ func newThumbnailWorker(st *store.Store, cfg Config) *thumbnailWorker {
 	return &thumbnailWorker{st: st, files: cfg.Files, log: cfg.Log}
 }
 
-// Work is safe to repeat: the blobs are stored under their hash and the
-// rows are replaced, so a retry after a failure half-way, or a second run,
-// leaves one set of variants.
+// Work is safe to repeat: a run that finds the variants recorded does
+// nothing (a job rescued after a crash that came once they were in), and
+// otherwise the blobs are stored under their hash and the rows replaced, so
+// a retry after a failure half-way, or two runs at once, leave one set of
+// variants.
 func (w *thumbnailWorker) Work(ctx context.Context, job *river.Job[store.ThumbnailJob]) error {
 	a := job.Args
 	src, err := w.st.PhotoOriginal(ctx, a.StudioID, a.PhotoID)
@@ -48,6 +51,9 @@ func (w *thumbnailWorker) Work(ctx context.Context, job *river.Job[store.Thumbna
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if done, err := w.done(ctx, a); done || err != nil {
 		return err
 	}
 	vs, err := w.draw(ctx, src)
@@ -71,6 +77,23 @@ func (w *thumbnailWorker) Work(ctx context.Context, job *river.Job[store.Thumbna
 		return nil
 	}
 	return err
+}
+
+// done reports whether every variant of the photo is recorded already.
+func (w *thumbnailWorker) done(ctx context.Context, a store.ThumbnailJob) (bool, error) {
+	vs, err := w.st.PhotoVariants(ctx, a.StudioID, a.PhotoID)
+	if studio.ErrorCode(err) == studio.NotFound {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, size := range studio.VariantSizes {
+		if !slices.ContainsFunc(vs, func(v store.PhotoVariant) bool { return v.Size == size }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // draw reads the original into memory (uploads are at most a few MiB, and

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -142,5 +143,37 @@ func TestUploadKilledHalfWay(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(f.dataDir, "files")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An upload that stops arriving is cut off at its deadline, its handler
+// ends and nothing stays behind, without the client hanging up.
+func TestStalledUploadIsCutOff(t *testing.T) {
+	s := storetest.Open(t, store.SQLite, nil)
+	f := newFixture(t, s)
+	f.srv = New(Config{Log: testLogger(f.logs), UploadTimeout: 300 * time.Millisecond}, s, f.blobs)
+	ts := httptest.NewServer(f.srv.Handler())
+	defer ts.Close()
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const size = 4 << 20
+	fmt.Fprintf(conn, "POST /api/v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", f.tokens["owner"], size)
+	conn.Write(bytes.Repeat([]byte("y"), size/4))
+	// The rest never comes; the answer does.
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled upload: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "did not arrive completely") {
+		t.Fatalf("stalled upload: %d %s", res.StatusCode, body)
+	}
+	if left := storedFiles(t, f.dataDir); len(left) != 0 {
+		t.Fatalf("a stalled upload left files: %v", left)
 	}
 }

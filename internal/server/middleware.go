@@ -29,12 +29,12 @@ type routeInfoKey struct{}
 var secretPathValues = []string{"token", "code"}
 
 // route wraps a route's handler with what depends on the route: its name
-// for logs and metrics, its body limit, and, for public routes, dropping any
+// for logs and metrics, its body limit and deadline, and, for public routes, dropping any
 // Authorization header so that it cannot change the answer.
 func (s *Server) route(rt httpx.Route) http.Handler {
-	limit := rt.MaxBody
+	limit, timeout := rt.MaxBody, s.cfg.UploadTimeout
 	if limit <= 0 {
-		limit = s.cfg.MaxBodyBytes
+		limit, timeout = s.cfg.MaxBodyBytes, s.cfg.BodyTimeout
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info, ok := r.Context().Value(routeInfoKey{}).(*routeInfo); ok {
@@ -47,6 +47,7 @@ func (s *Server) route(rt httpx.Route) http.Handler {
 			api.WriteError(w, r, s.log, studio.Errorf(studio.TooLarge, "The request body is larger than the %d bytes this endpoint accepts.", limit))
 			return
 		}
+		bodyDeadline(w, r, timeout)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		rt.Handler.ServeHTTP(w, r)
 	})

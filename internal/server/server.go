@@ -4,12 +4,14 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +30,10 @@ type Config struct {
 	BaseURL string
 	// MaxBodyBytes limits request bodies of routes without their own limit.
 	MaxBodyBytes int64
+	// BodyTimeout and UploadTimeout bound how long a request body may
+	// take to arrive, on ordinary routes and on uploads (routes with their
+	// own MaxBody); zero takes DefaultBodyTimeout and DefaultUploadTimeout.
+	BodyTimeout, UploadTimeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may finish.
 	ShutdownTimeout time.Duration
 	Log             *slog.Logger
@@ -50,6 +56,16 @@ type Config struct {
 // DefaultMaxBodyBytes is the body limit of JSON endpoints.
 const DefaultMaxBodyBytes = 1 << 20
 
+// Defaults of Config's limits in time.
+const (
+	DefaultShutdownTimeout = 20 * time.Second
+	// DefaultBodyTimeout lets a form or a JSON body of up to 1 MiB arrive
+	// over a poor mobile connection.
+	DefaultBodyTimeout = 5 * time.Minute
+	// DefaultUploadTimeout lets 20 photos of 10 MiB arrive at 120 KB/s.
+	DefaultUploadTimeout = 30 * time.Minute
+)
+
 // Server is Atelier's HTTP side.
 type Server struct {
 	cfg     Config
@@ -68,8 +84,10 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = 20 * time.Second
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	cfg.BodyTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout)
+	cfg.UploadTimeout = cmp.Or(cfg.UploadTimeout, DefaultUploadTimeout)
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -138,18 +156,28 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // their collectors.
 func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 
-// Serve answers requests on ln until ctx ends, then lets in-flight requests
-// finish within the shutdown timeout.
+// Serve answers requests on ln until ctx ends, then stops accepting and
+// lets in-flight requests finish within the shutdown timeout. Requests
+// still running then are cancelled: their contexts end and their
+// connections close, so that their handlers return and remove what they
+// spooled. Reaching the limit is a normal end, not an error.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.announceSetup(ctx); err != nil {
 		return err
 	}
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
+	var running atomic.Int64 // handlers, which a shutdown waits for
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			running.Add(1)
+			defer running.Add(-1)
+			s.handler.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -162,10 +190,32 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("shutdown limit reached: cancelling the requests still running")
+		cancelRequests()
+		srv.Close() // its only error would be closing the listener again
+		s.awaitHandlers(&running)
+		err = nil
+	}
 	if e := <-done; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}
 	return err
+}
+
+// abandonTimeout is how long Serve waits for the handlers of cancelled
+// requests to return, so that they clean up before the process exits.
+const abandonTimeout = 5 * time.Second
+
+func (s *Server) awaitHandlers(running *atomic.Int64) {
+	deadline := time.Now().Add(abandonTimeout)
+	for running.Load() > 0 {
+		if time.Now().After(deadline) {
+			s.log.Error("handlers still running after their requests were cancelled", "handlers", running.Load(), "waited", abandonTimeout.String())
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -52,13 +52,13 @@ type PhotoVariant struct {
 // the same rows. A photo deleted since is NotFound.
 func (s *Store) AddPhotoVariants(ctx context.Context, studioID, photoID string, vs []PhotoVariant) error {
 	return s.write(ctx, func(tx *Tx) error {
-		// On PostgreSQL the photo may not be deleted until the variants are
-		// in; SQLite's write transaction already excludes other writers.
-		lock := ""
-		if s.dialect == Postgres {
-			lock = " FOR KEY SHARE"
-		}
-		if err := photoExists(ctx, tx, studioID, photoID, lock); err != nil {
+		// On PostgreSQL the photo's lock keeps it from being deleted until
+		// the variants are in, and makes two runs of the job (one rescued
+		// while the other was still at work) record theirs one after the
+		// other: the second finds the files of the first and replaces its
+		// rows instead of racing it into the unique constraint. SQLite's
+		// write transaction already excludes other writers.
+		if err := photoExists(ctx, tx, studioID, photoID, tx.lock); err != nil {
 			return err
 		}
 		for _, v := range vs {
