@@ -478,6 +478,30 @@ func TestBrowserPipeline(t *testing.T) {
 		case "Texture":
 			do("clays and thickness", chromedp.Click(chromedp.CSS(`input[name=clay_brands][value=premo]`)), chromedp.SetValue(chromedp.ID("max_thickness"), "9"))
 			submit("save the details", "#save-details")
+		case "First bake":
+			// At the oven: add it, start the bake, read the thermometer,
+			// oven off; then the bake of an hour ago, cooled, is logged.
+			do("the oven", chromedp.SetValue(chromedp.ID("oven_name"), "Toaster oven"))
+			submit("add the oven", "#add-oven")
+			submit("start the bake", "#start-bake")
+			if f := text(".flash"); !strings.Contains(f, "Baking at 130 °C / 275 °F for 45 minutes") {
+				t.Fatalf("bake flash %q", f)
+			}
+			if !eval(`!!document.querySelector(".countdown.ring")`) {
+				t.Fatal("no countdown ring for the running bake")
+			}
+			do("a reading", chromedp.SetValue(chromedp.ID("thermometer"), "131"))
+			submit("log the reading", "#log-reading")
+			fitsTheScreen(t, ctx)
+			shot("5-bake-running")
+			submit("oven off", "#finish-bake")
+			vienna, _ := time.LoadLocation("Europe/Vienna")
+			local := func(d time.Duration) string { return time.Now().Add(d).In(vienna).Format("2006-01-02T15:04") }
+			if !eval(`(document.querySelector("#bake details").open = true)`) {
+				t.Fatal("no form to log a bake afterwards")
+			}
+			do("the earlier bake", chromedp.SetValue(chromedp.ID("started_at"), local(-3*time.Hour)), chromedp.SetValue(chromedp.ID("finished_at"), local(-2*time.Hour)))
+			submit("log the bake", "#log-bake")
 		case "Sanding":
 			for eval(`!!document.getElementById("log-grit")`) {
 				submit("log a grit", "#log-grit")

@@ -33,6 +33,7 @@ type pieceJSON struct {
 	WorkMinutes    map[string]int `json:"work_minutes"`
 	WorkRunning    *time.Time     `json:"work_running_since"`
 	Photos         []photoJSON    `json:"photos"`
+	Bakes          []bakeJSON     `json:"bakes"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 }
@@ -130,6 +131,10 @@ func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 	out.Photos = []photoJSON{}
 	for _, ph := range d.Photos {
 		out.Photos = append(out.Photos, photoView(ph, photoURLs("/api/v1/pieces/"+d.ID, ph, true)))
+	}
+	out.Bakes = []bakeJSON{}
+	for _, b := range d.Bakes {
+		out.Bakes = append(out.Bakes, bakeView(b))
 	}
 	for stage, m := range d.WorkMinutes {
 		out.WorkMinutes[string(stage)] = m

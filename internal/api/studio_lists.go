@@ -8,8 +8,24 @@ import (
 )
 
 type clayJSON struct {
-	Key  string `json:"key"`
-	Name string `json:"name"`
+	Key            string `json:"key"`
+	Name           string `json:"name"`
+	TemperatureC   *int   `json:"temperature_c"`
+	TemperatureF   *int   `json:"temperature_f"`
+	MinC           *int   `json:"min_c"`
+	MaxC           *int   `json:"max_c"`
+	MinutesPer6mm  *int   `json:"minutes_per_6mm"`
+	MinimumMinutes *int   `json:"minimum_minutes"`
+}
+
+func clayView(c store.Clay) clayJSON {
+	out := clayJSON{Key: c.Key, Name: c.Name}
+	if c.Known() {
+		b := c.Baking
+		out.TemperatureC, out.TemperatureF, out.MinC, out.MaxC = &b.TemperatureC, &b.TemperatureF, &b.MinC, &b.MaxC
+		out.MinutesPer6mm, out.MinimumMinutes = &b.MinutesPer6mm, &b.MinimumMinutes
+	}
+	return out
 }
 
 func (a *API) claysList(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -19,25 +35,52 @@ func (a *API) claysList(w http.ResponseWriter, r *http.Request, p studio.Princip
 	}
 	out := make([]clayJSON, len(clays))
 	for i, c := range clays {
-		out[i] = clayJSON(c)
+		out[i] = clayView(c)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"clays": out})
 	return nil
 }
 
-func (a *API) claysSave(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	var body struct {
-		Name string `json:"name"`
+// clayBody is a clay's fields as sent; the key comes from the path, or
+// from the body when a clay is added.
+type clayBody struct {
+	Key            string  `json:"key"`
+	Name           *string `json:"name"`
+	TemperatureC   *int    `json:"temperature_c"`
+	TemperatureF   *int    `json:"temperature_f"`
+	MinC           *int    `json:"min_c"`
+	MaxC           *int    `json:"max_c"`
+	MinutesPer6mm  *int    `json:"minutes_per_6mm"`
+	MinimumMinutes *int    `json:"minimum_minutes"`
+}
+
+func (b clayBody) update() studio.ClayUpdate {
+	return studio.ClayUpdate{Name: b.Name, TemperatureC: b.TemperatureC, TemperatureF: b.TemperatureF, MinC: b.MinC, MaxC: b.MaxC,
+		MinutesPer6mm: b.MinutesPer6mm, MinimumMinutes: b.MinimumMinutes}
+}
+
+// claySave answers the three ways of saving a clay: POST adds one (201),
+// PATCH changes one, PUT does either.
+func (a *API) claySave(mode store.ClayMode, status int) authedFunc {
+	return func(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+		var body clayBody
+		if err := decode(r, &body); err != nil {
+			return err
+		}
+		key := r.PathValue("key")
+		if mode == store.ClayCreate {
+			key = body.Key
+		}
+		if mode != store.ClayChange && body.Name == nil {
+			return studio.FieldError("name", "is required")
+		}
+		c, err := a.Store.SaveClay(r.Context(), p.Studio.ID, key, body.update(), mode)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, status, clayView(c))
+		return nil
 	}
-	if err := decode(r, &body); err != nil {
-		return err
-	}
-	c, err := a.Store.SaveClay(r.Context(), p.Studio.ID, store.Clay{Key: r.PathValue("key"), Name: body.Name})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, clayJSON(c))
-	return nil
 }
 
 type checklistItemJSON struct {

@@ -48,7 +48,7 @@ type timerRow struct {
 
 func timerRows(t *testing.T, st *store.Store, pieceID string) []timerRow {
 	t.Helper()
-	rows, err := st.DB().QueryContext(t.Context(), `SELECT id, due_at, created_at, fired_at FROM timers WHERE piece_id = $1`, pieceID)
+	rows, err := st.DB().QueryContext(t.Context(), `SELECT id, due_at, created_at, fired_at FROM timers WHERE piece_id = $1 AND kind = 'coat_dry'`, pieceID)
 	if err != nil {
 		t.Fatal(err)
 	}

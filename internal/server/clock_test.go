@@ -74,43 +74,11 @@ func testServerClock(t *testing.T, dialect store.Dialect) {
 	want(t, res, body, 303, "/pieces/")
 	id := strings.TrimPrefix(res.Header.Get("Location"), "/pieces/")
 	ana := mustSlug(t, s, "ana")
-	walkToFinish(t, s, ana, id)
+	storetest.WalkPiece(t, s, ana.ID, id, studio.Finish)
 	res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"matte_polyurethane"}}, nil)
 	want(t, res, body, 303)
 	res, body = b.get("/pieces/" + id)
 	want(t, res, body, 200, "Coat 1 logged. It is dry at 10:30.")
 	res, body = b.get("/board")
 	want(t, res, body, 200, "Waiting: Coat 1 dry", `data-countdown="2099-06-01T08:30:00Z"`, ">30:00</span>")
-}
-
-// walkToFinish takes a new piece through the stages before Finish.
-func walkToFinish(t *testing.T, s *store.Store, st studio.Studio, id string) {
-	t.Helper()
-	ctx := context.Background()
-	must := func(d store.PieceDetail, err error) store.PieceDetail {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	thick, premo := 9.0, []string{"premo"}
-	d := must(s.UpdatePiece(ctx, st.ID, id, studio.PieceUpdate{ClayBrands: &premo, MaxThicknessMM: &thick}))
-	for d.Stage != studio.Finish {
-		for _, c := range d.Checklist {
-			if c.Stage == d.Stage && c.Required && !c.Done {
-				d = must(s.SetCheck(ctx, st.ID, id, c.Key, "", true))
-			}
-		}
-		switch d.Stage {
-		case studio.Sanding:
-			for _, g := range st.GritProgression {
-				d = must(s.LogGrit(ctx, st.ID, id, "", g, nil))
-			}
-		case studio.ColourPlan:
-			d = must(s.SetPalette(ctx, st.ID, id, []studio.Colour{{Name: "skin", Hex: "#E8B99A", Role: "base"},
-				{Name: "shadow", Hex: "#8A5A44", Role: "shadow"}, {Name: "light", Hex: "#FFF1E6", Role: "highlight"}}, ""))
-		}
-		d = must(s.AdvancePiece(ctx, st.ID, id, ""))
-	}
 }

@@ -40,6 +40,7 @@ type racer struct {
 	handlers []http.Handler
 	token    string
 	studioID string
+	oven     string
 	pieces   []string
 	requests atomic.Int64
 	mu       sync.Mutex
@@ -81,6 +82,11 @@ func newRacer(t *testing.T, d store.Dialect) *racer {
 	if r.token, _, err = s.CreateToken(ctx, store.NewToken{Email: "ana@example.com", Name: "race"}); err != nil {
 		t.Fatal(err)
 	}
+	status, oven := r.do("POST", "/api/v1/ovens", `{"name":"Toaster","kind":"toaster"}`)
+	if status != 201 {
+		t.Fatalf("creating an oven: %d %v", status, oven)
+	}
+	r.oven = oven["id"].(string)
 	for i := range racePieces {
 		status, p := r.do("POST", "/api/v1/pieces", fmt.Sprintf(`{"subject":"Piece %d","target_height_mm":40,"clay_brands":["premo"],"max_thickness_mm":9}`, i))
 		if status != 201 {
@@ -145,6 +151,12 @@ func (r *racer) step(rng *rand.Rand, id string) {
 		return
 	}
 	switch stage {
+	case "first_bake":
+		if bakes, _ := p["bakes"].([]any); len(bakes) == 0 || rng.IntN(4) == 0 {
+			from, to := time.Now().Add(-3*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339)
+			r.do("POST", "/api/v1/bakes", `{"oven_id":"`+r.oven+`","piece_ids":["`+id+`"],"started_at":"`+from+`","finished_at":"`+to+`"}`)
+			return
+		}
 	case "sanding":
 		if due, ok := p["due_grit"].(float64); ok {
 			r.do("POST", path+"/sanding", fmt.Sprintf(`{"grit":%d}`, int(due)))

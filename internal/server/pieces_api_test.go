@@ -98,6 +98,19 @@ func TestPieceThroughThePipeline(t *testing.T) {
 				}
 				f.mustCall(t, "PATCH", "/api/v1/pieces/"+id, "assistant", `{"clay_brands":["premo","fimo-soft"],"max_thickness_mm":9}`, 200)
 			}
+			if p["stage"] == "first_bake" {
+				// A bake logged afterwards: FIMO and Premo share 120 °C.
+				out = f.mustCall(t, "POST", "/api/v1/pieces/"+id+"/advance", "assistant", "", 422)
+				if !strings.Contains(errMessage(out), "Bake: log a bake") {
+					t.Fatalf("first bake without a bake: %v", out)
+				}
+				oven := f.mustCall(t, "POST", "/api/v1/ovens", "assistant", `{"name":"Toaster","kind":"toaster"}`, 201)
+				from, to := time.Now().Add(-3*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339)
+				b := f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+oven["id"].(string)+`","piece_ids":["`+id+`"],"started_at":"`+from+`","finished_at":"`+to+`"}`, 201)
+				if b["target_c"] != 120.0 || b["minutes"] != 45.0 || b["status"] != "finished" {
+					t.Fatalf("the logged bake: %v", b)
+				}
+			}
 			p = f.mustCall(t, "POST", "/api/v1/pieces/"+id+"/advance", "assistant", "", 200)
 		}
 		if _, c := f.call(t, "GET", "/api/v1/commissions/"+cid, "owner", ""); c["status"] != "in_production" {

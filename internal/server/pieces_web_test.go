@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,7 +144,51 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/pieces/" + id)
 		want(t, res, body, 200, "Saved.", "Sculpey Premo!", "0.35 in")
 		tickAndAdvance(t, b, s, ana.ID, id) // texture
+
+		// First bake: the clay's temperature in the studio's order, the
+		// time from the thickness (0.35 in = 8.89 mm of Premo: 45 min).
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "Sculpey Premo!</strong>: 275 °F / 130 °C", "45 min</strong> for this piece's thickness", `id="add-oven"`)
+		res, body = b.post("/pieces/"+id+"/advance", nil, nil)
+		want(t, res, body, 422, "Bake: log a bake of this piece")
+		res, body = b.post("/pieces/"+id+"/ovens", url.Values{"oven_name": {""}, "oven_kind": {"toaster"}}, nil)
+		want(t, res, body, 422, `id="oven_name-error"`)
+		res, body = b.post("/pieces/"+id+"/ovens", url.Values{"oven_name": {"Toaster"}, "oven_kind": {"toaster"}}, nil)
+		want(t, res, body, 303)
+		res, body = b.get("/pieces/" + id)
+		oven := regexp.MustCompile(`<option value="([a-z0-9]+)"`).FindStringSubmatch(body)
+		if oven == nil {
+			t.Fatalf("no oven to choose:\n%s", body)
+		}
+		res, body = b.post("/pieces/"+id+"/bakes", url.Values{"oven_id": {oven[1]}, "action": {"start"}}, nil)
+		want(t, res, body, 303)
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "Baking at 275 °F / 130 °C for 45 minutes", "set the dial to <strong>266 °F</strong>", "slightly ajar", `class="countdown ring"`, `id="finish-bake"`)
+		bake := regexp.MustCompile(`/bakes/([a-z0-9]+)/finish`).FindStringSubmatch(body)[1]
+		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/readings", url.Values{"thermometer": {"hot"}}, nil)
+		want(t, res, body, 422, `id="thermometer-error"`)
+		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/readings", url.Values{"thermometer": {"300"}}, nil)
+		want(t, res, body, 303)
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "Reading logged: 300 °F. Too hot", "<strong class=\"flag\">too hot</strong>")
+		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/finish", nil, nil)
+		want(t, res, body, 303)
+		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/finish", nil, nil)
+		want(t, res, body, 409, "finished already")
+		res, body = b.post("/pieces/"+id+"/advance", nil, nil)
+		want(t, res, body, 422, "let it cool at least 10 minutes")
+		// A bake logged afterwards, cooled long ago.
+		vienna, _ := time.LoadLocation("Europe/Vienna")
+		at := func(d time.Duration) string { return time.Now().Add(d).In(vienna).Format("2006-01-02T15:04") }
+		res, body = b.post("/pieces/"+id+"/bakes", url.Values{"oven_id": {oven[1]}, "action": {"log"}, "started_at": {at(3 * time.Hour)}, "finished_at": {at(4 * time.Hour)}}, nil)
+		want(t, res, body, 422, "cannot be in the future")
+		res, body = b.post("/pieces/"+id+"/bakes", url.Values{"oven_id": {oven[1]}, "action": {"log"}, "started_at": {at(-3 * time.Hour)}, "finished_at": {at(-2 * time.Hour)}}, nil)
+		want(t, res, body, 303)
 		tickAndAdvance(t, b, s, ana.ID, id) // first bake
+		// The first bake's cool-down is over (in the database).
+		if _, err := s.DB().ExecContext(ctx, `UPDATE timers SET fired_at = due_at WHERE piece_id = $1 AND kind = 'cool_down'`, id); err != nil {
+			t.Fatal(err)
+		}
 
 		// Sanding: one button for the grit that is due; a skipped grit is refused in words.
 		res, body = b.get("/pieces/" + id)
@@ -187,7 +232,6 @@ func TestWebPipeline(t *testing.T) {
 		tickAndAdvance(t, b, s, ana.ID, id) // paint
 
 		// Finish: coats logged afterwards, in the studio's time zone.
-		vienna, _ := time.LoadLocation("Europe/Vienna")
 		local := func(d time.Duration) string { return time.Now().Add(d).In(vienna).Format("2006-01-02T15:04") }
 		res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"matte_polyurethane"}, "applied_at": {local(2 * time.Hour)}}, nil)
 		want(t, res, body, 422, `id="applied_at-error"`, "cannot be in the future")

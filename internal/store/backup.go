@@ -56,6 +56,11 @@ func BackupTables() []BackupTable {
 		{Name: "timers", Owner: "studio_id", OrderBy: "id"},
 		{Name: "qc_attempts", Owner: "studio_id", OrderBy: "id"},
 		{Name: "work_sessions", Owner: "studio_id", OrderBy: "id"},
+		{Name: "ovens", Owner: "studio_id", OrderBy: "id"},
+		{Name: "oven_readings", Owner: "studio_id", OrderBy: "id"},
+		{Name: "bakes", Owner: "studio_id", OrderBy: "id"},
+		{Name: "bake_pieces", Owner: "studio_id", OrderBy: "bake_id, piece_id"},
+		{Name: "bake_readings", Owner: "studio_id", OrderBy: "id"},
 	}
 }
 

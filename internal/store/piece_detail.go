@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"atelier/internal/studio"
@@ -26,6 +27,8 @@ type PieceDetail struct {
 	Running     *time.Time
 	// Photos are the process photos, stage by stage.
 	Photos []studio.Photo
+	// Bakes are the piece's bakes with their readings, the latest first.
+	Bakes []studio.Bake
 }
 
 // PieceEvent is a stage change.
@@ -65,13 +68,24 @@ type QCAttempt struct {
 // StageState gathers what the current stage has done, for its rules.
 func (d PieceDetail) StageState(st studio.Studio, now time.Time) studio.StageState {
 	s := studio.StageState{Piece: d.Piece, Progression: st.GritProgression, Palette: d.Palette, PaletteReason: d.PaletteReason,
-		Grits: d.PassGrits(), Coats: d.PassCoats(), Now: now}
+		Grits: d.PassGrits(), Coats: d.PassCoats(), Now: now, Baked: d.Baked(now)}
 	for _, c := range d.Checklist {
 		if c.Stage == d.Stage && c.Required && !c.Done {
 			s.Open = append(s.Open, c.ChecklistItem)
 		}
 	}
 	return s
+}
+
+// Baked reports whether a bake planned in the current pass has finished
+// and cooled by now.
+func (d PieceDetail) Baked(now time.Time) bool {
+	for _, b := range d.Bakes {
+		if b.Cooled(now) && slices.ContainsFunc(b.Pieces, func(bp studio.BakePiece) bool { return bp.PieceID == d.ID && bp.Pass == d.Pass }) {
+			return true
+		}
+	}
+	return false
 }
 
 // PassGrits are the grits logged in the current pass.
@@ -98,7 +112,7 @@ func (d PieceDetail) PassCoats() []studio.Coat {
 
 func pieceDetail(ctx context.Context, tx *Tx, p studio.Piece) (PieceDetail, error) {
 	d := PieceDetail{Piece: p}
-	for _, load := range []func(context.Context, *Tx, *PieceDetail) error{loadHistory, loadChecklist, loadSanding, loadCoats, loadPalette, loadTimers, loadQC, loadWork, loadPhotos} {
+	for _, load := range []func(context.Context, *Tx, *PieceDetail) error{loadHistory, loadChecklist, loadSanding, loadCoats, loadPalette, loadTimers, loadQC, loadWork, loadPhotos, loadBakes} {
 		if err := load(ctx, tx, &d); err != nil {
 			return d, err
 		}

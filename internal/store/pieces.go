@@ -10,12 +10,6 @@ import (
 	"atelier/internal/studio"
 )
 
-// DefaultClays are the presets every studio starts with; the baking issue
-// adds their temperatures and times.
-var DefaultClays = []struct{ Key, Name string }{
-	{"fimo-soft", "FIMO soft"}, {"fimo-professional", "FIMO professional"}, {"premo", "Sculpey Premo!"}, {"sculpey-iii", "Sculpey III"},
-}
-
 // seedPipeline gives a studio without them the guide's checklists and the
 // clay presets. A studio that has a list keeps it as it made it: an item it
 // deleted does not come back.
@@ -25,11 +19,13 @@ func seedPipeline(ctx context.Context, tx *Tx, studioID string) error {
 	if err != nil || (clays > 0 && items > 0) {
 		return err
 	}
-	for _, c := range DefaultClays {
+	for _, c := range studio.DefaultClays {
 		if clays > 0 {
 			break
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO clay_brands (studio_id, key, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, studioID, c.Key, c.Name); err != nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO clay_brands (studio_id, `+clayColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			studioID, c.Key, c.Name, c.TemperatureC, c.TemperatureF, c.MinC, c.MaxC, c.MinutesPer6mm, c.MinimumMinutes)
+		if err != nil {
 			return err
 		}
 	}

@@ -24,7 +24,7 @@ const (
 	// Unavailable: the server is too busy to take the request now; it says
 	// when to try again (Data[RetryAfter]).
 	Unavailable Code = "unavailable"
-	Internal     Code = "internal"
+	Internal    Code = "internal"
 )
 
 // RetryAfter is the key of Error.Data that says, in whole seconds, when a

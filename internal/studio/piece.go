@@ -183,5 +183,16 @@ func (u PieceUpdate) Apply(p Piece, knownBrands []string) (Piece, error) {
 			checkLength(f, d.field, d.src, false)
 		}
 	}
+	if h := p.Height(); p.MaxThicknessMM != nil && *p.MaxThicknessMM > h {
+		f.Add("max_thickness_mm", fmt.Sprintf("cannot be more than the piece's height, %s", FormatLength(h, Metric)))
+	}
 	return p, f.Err()
+}
+
+// Height is the piece's measured height, or its target until measured.
+func (p Piece) Height() float64 {
+	if p.HeightMM != nil {
+		return *p.HeightMM
+	}
+	return p.TargetHeightMM
 }

@@ -32,7 +32,6 @@ var DefaultChecklist = []ChecklistItem{
 	{Sculpt, "details", "Details added", true},
 	{Texture, "skin", "Skin texture pressed with a fine mesh", false},
 	{Texture, "hair_strands", "Hair strands drawn", false},
-	{FirstBake, "baked", "Baked at the clay's temperature and cooled at least 10 minutes in the oven", true},
 	{ColourPlan, "undertone", "Undertone wash applied", true},
 	{ColourPlan, "layers", "Layer strategy noted", true},
 	{Paint, "base_coat", "Base coat", true},
@@ -266,6 +265,9 @@ type StageState struct {
 	Coats          []Coat
 	Now            time.Time
 	ReferencesDone bool
+	// Baked: a bake of the piece planned in this pass has finished and
+	// cooled in the oven.
+	Baked bool
 }
 
 // OpenToLeave lists what keeps a piece in its stage; empty when it may
@@ -285,6 +287,10 @@ func OpenToLeave(s StageState) []string {
 		}
 		if p.MaxThicknessMM == nil {
 			open = append(open, "Maximum thickness: measure it, the bake time depends on it")
+		}
+	case FirstBake:
+		if !s.Baked {
+			open = append(open, "Bake: log a bake of this piece and let it cool at least 10 minutes in the oven")
 		}
 	case Sanding:
 		if due, done := NextGrit(s.Progression, s.Grits); !done {

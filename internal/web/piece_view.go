@@ -52,6 +52,11 @@ type pieceData struct {
 	WorkSince  string
 	WorkStages []studio.Stage
 	History    []historyView
+	// The bake: the cure of each clay, the ovens, the bake under way.
+	Cures []cureView
+	Ovens []ovenChoice
+	Bake  *bakeView
+	Baked bool
 }
 
 type stageStep struct {
@@ -113,7 +118,7 @@ var coatLabels = map[studio.CoatKind]string{studio.MattePolyurethane: "Matte pol
 func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time.Time) pieceData {
 	pd := pieceData{PieceDetail: d, Unit: unitOf(st.Units), Next: d.Stage.Next(), StageNo: d.Stage.Index() + 1, StageCount: len(studio.Stages) - 1,
 		Roles: studio.PaletteRoles, QCChecks: studio.QCChecks, Form: a.form, Refused: a.refused,
-		EditInStage: d.Stage == studio.Texture || d.Stage == studio.Mount}
+		EditInStage: d.Stage == studio.Texture || d.Stage == studio.FirstBake || d.Stage == studio.Mount}
 	pd.Target, pd.Thickness = studio.FormatLength(d.TargetHeightMM, st.Units), formatLength(d.MaxThicknessMM, st.Units)
 	if d.HeightMM != nil && d.WidthMM != nil && d.DepthMM != nil {
 		pd.Size = formatLength(d.HeightMM, st.Units) + " high, " + formatLength(d.WidthMM, st.Units) + " wide, " + formatLength(d.DepthMM, st.Units) + " deep"
@@ -148,6 +153,7 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 	pd.Earlier = d.ReturnStages()
 	pd.work(d, st, now)
 	pd.History = history(d, st)
+	pd.baking(d, st, a.clays, a.ovens, now)
 	return pd
 }
 

@@ -24,8 +24,9 @@ type pieceAnswer struct {
 	refused bool
 	// form names the form that was sent, to keep it open.
 	form string
-	// clays are the studio's clays, to choose from.
+	// clays are the studio's clays, to choose from; ovens its ovens.
 	clays []store.Clay
+	ovens []store.OvenDetail
 }
 
 func (w *Web) pieceShow(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -37,8 +38,10 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
-	a.clays, err = w.store.Clays(r.Context(), p.Studio.ID)
-	if err != nil {
+	if a.clays, err = w.store.Clays(r.Context(), p.Studio.ID); err != nil {
+		return err
+	}
+	if a.ovens, err = w.store.Ovens(r.Context(), p.Studio.ID); err != nil {
 		return err
 	}
 	data := newPieceData(d, p.Studio, a, w.cfg.Now())

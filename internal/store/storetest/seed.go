@@ -5,13 +5,16 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/cure"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
 
 // SeedCommission fills every commission table for a studio whose blobs
 // photoSHA and variantSHA are already stored and recorded: an inquiry with
-// a reference photo and a variant, a quote, a client's and a studio's
+// a reference photo and a variant, a quote, its piece walked to quality
+// control (a bake logged on the way) and failed there, an oven reading and
+// a running bake with a thermometer reading, a client's and a studio's
 // message (queued for mail). Backup tests use it so that each table
 // travels in their round trips.
 func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSHA string) {
@@ -49,6 +52,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	if _, err := s.RecordQC(ctx, studioID, piece.ID, "", checks, "left eye drifts"); err != nil {
 		tb.Fatal(err)
 	}
+	seedBake(tb, s, studioID, piece.ID)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
@@ -104,6 +108,9 @@ func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string, until st
 			first, second := time.Now().Add(-3*time.Hour), time.Now().Add(-2*time.Hour)
 			d = must(s.LogCoat(ctx, studioID, pieceID, "", studio.MattePolyurethane, false, &first))
 			d = must(s.LogCoat(ctx, studioID, pieceID, "", studio.MattePolyurethane, true, &second))
+		case studio.FirstBake:
+			LogBake(tb, s, studioID, pieceID, d.UpdatedAt)
+			d = must(s.Piece(ctx, studioID, pieceID))
 		case studio.Mount:
 			must(s.UpdatePiece(ctx, studioID, pieceID, studio.PieceUpdate{HeightMM: &h, WidthMM: &w, DepthMM: &dep}))
 		}
@@ -111,4 +118,53 @@ func WalkPiece(tb testing.TB, s *store.Store, studioID, pieceID string, until st
 		d = must(s.AdvancePiece(ctx, studioID, pieceID, ""))
 	}
 	return d
+}
+
+// LogBake logs a bake of the piece afterwards, three hours to two before
+// now (the store's time), in the studio's first oven, made when it has
+// none: the piece may leave its first bake.
+func LogBake(tb testing.TB, s *store.Store, studioID, pieceID string, now time.Time) studio.Bake {
+	tb.Helper()
+	ctx := context.Background()
+	ovens, err := s.Ovens(ctx, studioID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(ovens) == 0 {
+		o, err := s.CreateOven(ctx, studioID, studio.Oven{Name: "Toaster oven", Kind: "toaster"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ovens = append(ovens, o)
+	}
+	started, finished := now.Add(-3*time.Hour), now.Add(-2*time.Hour)
+	b, err := s.PlanBake(ctx, studioID, "", store.NewBake{OvenID: ovens[0].ID, PieceIDs: []string{pieceID}, StartedAt: &started, FinishedAt: &finished})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// seedBake calibrates the studio's first oven with one reading and starts
+// a bake of the piece in it, with one thermometer reading.
+func seedBake(tb testing.TB, s *store.Store, studioID, pieceID string) {
+	tb.Helper()
+	ctx := context.Background()
+	ovens, err := s.Ovens(ctx, studioID)
+	if err != nil || len(ovens) == 0 {
+		tb.Fatalf("no oven to seed a bake in: %v", err)
+	}
+	if _, err := s.AddOvenReading(ctx, studioID, ovens[0].ID, cure.Reading{DialC: 130, ThermometerC: 138}); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := s.PlanBake(ctx, studioID, "", store.NewBake{OvenID: ovens[0].ID, PieceIDs: []string{pieceID}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.StartBake(ctx, studioID, b.ID); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.AddBakeReading(ctx, studioID, b.ID, 141.5); err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/cure"
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// bakeView is the bake on a piece's page: what to set the oven to, its
+// countdowns, its readings.
+type bakeView struct {
+	ID, Status     string
+	Temperature    string
+	Dial, Minutes  int
+	DialText       string
+	Done, Cool     *timerView
+	Cooled         bool
+	Readings       []readingView
+	ReadingUnit    string
+	Ventilation    string
+	Others         int
+	FinishedAtText string
+}
+
+type readingView struct {
+	At, Temperature string
+	Flags           []string
+}
+
+// cureView is a clay of the piece with its temperature and, once the
+// thickness is measured, its time.
+type cureView struct {
+	Name, Temperature string
+	Minutes           int
+}
+
+type ovenChoice struct{ ID, Label string }
+
+// temperature shows °C and the manufacturer's °F in the studio's order.
+func temperature(c, f int, st studio.Studio) string {
+	if st.TemperatureUnit == studio.Fahrenheit {
+		return fmt.Sprintf("%d °F / %d °C", f, c)
+	}
+	return fmt.Sprintf("%d °C / %d °F", c, f)
+}
+
+// reading shows a thermometer reading, stored in °C, in the studio's unit.
+func reading(c float64, st studio.Studio) string {
+	if st.TemperatureUnit == studio.Fahrenheit {
+		return strconv.FormatFloat(math.Round(studio.CToF(c)*10)/10, 'f', -1, 64) + " °F"
+	}
+	return strconv.FormatFloat(c, 'f', -1, 64) + " °C"
+}
+
+// baking fills the piece page's bake: the cure of each clay, the ovens to
+// choose, and the bake under way (planned, running or cooling).
+func (pd *pieceData) baking(d store.PieceDetail, st studio.Studio, clays []store.Clay, ovens []store.OvenDetail, now time.Time) {
+	for _, key := range d.ClayBrands {
+		for _, c := range clays {
+			if c.Key != key || !c.Known() {
+				continue
+			}
+			cv := cureView{Name: c.Name, Temperature: temperature(c.TemperatureC, c.TemperatureF, st)}
+			if d.MaxThicknessMM != nil {
+				cv.Minutes = cure.Minutes(c.Baking, *d.MaxThicknessMM)
+			}
+			pd.Cures = append(pd.Cures, cv)
+		}
+	}
+	for _, o := range ovens {
+		label := o.Name
+		if o.Calibration != nil {
+			label += fmt.Sprintf(" (calibrated, %d readings)", o.Calibration.Readings)
+		}
+		pd.Ovens = append(pd.Ovens, ovenChoice{ID: o.ID, Label: label})
+	}
+	for _, b := range d.Bakes {
+		if b.Status == studio.BakeFinished && b.Cooled(now) {
+			continue
+		}
+		bv := &bakeView{ID: b.ID, Status: string(b.Status), Temperature: temperature(b.TargetC, b.TargetF, st), Dial: b.DialC,
+			Minutes: b.Minutes, Others: len(b.Pieces) - 1, Ventilation: studio.Ventilation, ReadingUnit: "°" + string(st.TemperatureUnit)}
+		bv.DialText = fmt.Sprintf("%d °C", b.DialC)
+		if st.TemperatureUnit == studio.Fahrenheit {
+			bv.DialText = fmt.Sprintf("%.0f °F", math.Round(studio.CToF(float64(b.DialC))))
+		}
+		if done := b.DoneAt(); done != nil && b.Status == studio.BakeRunning && done.After(now) {
+			bv.Done = newTimerView(store.Timer{Label: "Bake done", DueAt: *done}, now, st)
+		}
+		if cool := b.CooledAt(); cool != nil {
+			bv.Cool = newTimerView(store.Timer{Label: "Cool-down over", DueAt: *cool}, now, st)
+			bv.FinishedAtText = localTime(*b.FinishedAt, now, st)
+		}
+		for _, r := range b.Readings {
+			bv.Readings = append(bv.Readings, readingView{At: localTime(r.At, now, st), Temperature: reading(r.ThermometerC, st), Flags: r.Flags})
+		}
+		pd.Bake = bv
+		break
+	}
+	pd.Baked = d.Baked(now)
+}
+
+// pieceBake plans a bake of the piece in an oven and starts it now, or
+// logs one afterwards with its times.
+func (w *Web) pieceBake(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	return w.pieceChange(rw, r, p, "bake", "#stage", func(f url.Values) (change, error) {
+		n := store.NewBake{OvenID: f.Get("oven_id"), PieceIDs: []string{r.PathValue("id")}}
+		if n.OvenID == "" {
+			return change{}, studio.FieldError("oven_id", "choose the oven, or add one first")
+		}
+		logged := f.Get("action") == "log"
+		if logged {
+			errs := studio.Fields{}
+			n.StartedAt = localField(errs, "started_at", f.Get("started_at"), p.Studio)
+			n.FinishedAt = localField(errs, "finished_at", f.Get("finished_at"), p.Studio)
+			if err := errs.Err(); err != nil {
+				return change{}, err
+			}
+		}
+		b, err := w.store.PlanBake(r.Context(), p.Studio.ID, p.User.ID, n)
+		if err != nil {
+			return change{}, err
+		}
+		if !logged {
+			if b, err = w.store.StartBake(r.Context(), p.Studio.ID, b.ID); err != nil {
+				return change{}, err
+			}
+		}
+		d, err := w.store.Piece(r.Context(), p.Studio.ID, r.PathValue("id"))
+		if logged {
+			return change{d: d, flash: "The bake is logged."}, err
+		}
+		return change{d: d, flash: fmt.Sprintf("Baking at %s for %d minutes. Keep the door slightly ajar.", temperature(b.TargetC, b.TargetF, p.Studio), b.Minutes)}, err
+	})
+}
+
+// localField reads a required date and time typed in the studio's zone.
+func localField(errs studio.Fields, field, typed string, st studio.Studio) *time.Time {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		errs.Add(field, "is required: when it was")
+		return nil
+	}
+	t, err := parseLocal(typed, st)
+	if err != nil {
+		errs.Add(field, "must be a date and time, such as 2026-03-01 14:30")
+		return nil
+	}
+	return &t
+}
+
+// bakeReading logs the oven thermometer, typed in the studio's unit.
+func (w *Web) bakeReading(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	return w.pieceChange(rw, r, p, "reading", "#stage", func(f url.Values) (change, error) {
+		v, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(f.Get("thermometer")), ",", ".", 1), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return change{}, studio.FieldError("thermometer", "must be the number the thermometer shows, such as 131")
+		}
+		if p.Studio.TemperatureUnit == studio.Fahrenheit {
+			v = math.Round(studio.FToC(v)*10) / 10
+		}
+		rd, err := w.store.AddBakeReading(r.Context(), p.Studio.ID, r.PathValue("bake"), v)
+		if err != nil {
+			return change{form: fieldNames{"thermometer_c": "thermometer"}}, err
+		}
+		d, err := w.store.Piece(r.Context(), p.Studio.ID, r.PathValue("id"))
+		flash := "Reading logged: " + reading(rd.ThermometerC, p.Studio) + "."
+		for _, fl := range rd.Flags {
+			switch fl {
+			case string(cure.DiscolourationRisk):
+				flash += " Too hot: more than 10 °C above the target, the clay may discolour. Turn the dial down."
+			case string(cure.UnderCure):
+				flash += " Too cool for the clay to cure: turn the dial up."
+			}
+		}
+		return change{d: d, flash: flash}, err
+	})
+}
+
+// bakeFinish takes the bake out of the heat; the cool-down begins.
+func (w *Web) bakeFinish(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	return w.pieceChange(rw, r, p, "finish", "#stage", func(f url.Values) (change, error) {
+		if _, err := w.store.FinishBake(r.Context(), p.Studio.ID, r.PathValue("bake")); err != nil {
+			return change{}, err
+		}
+		d, err := w.store.Piece(r.Context(), p.Studio.ID, r.PathValue("id"))
+		return change{d: d, flash: "Oven off. Leave the piece inside for at least 10 minutes to cool."}, err
+	})
+}
+
+// ovenCreate adds an oven from the piece's page, when the studio has none
+// to choose.
+func (w *Web) ovenCreate(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	return w.pieceChange(rw, r, p, "oven", "#stage", func(f url.Values) (change, error) {
+		o := studio.Oven{Name: strings.TrimSpace(f.Get("oven_name")), Kind: studio.OvenKind(f.Get("oven_kind"))}
+		if _, err := w.store.CreateOven(r.Context(), p.Studio.ID, o); err != nil {
+			return change{form: fieldNames{"name": "oven_name", "kind": "oven_kind"}}, err
+		}
+		d, err := w.store.Piece(r.Context(), p.Studio.ID, r.PathValue("id"))
+		return change{d: d, flash: o.Name + " is added."}, err
+	})
+}
