@@ -47,7 +47,7 @@ func (s *Store) SetCheck(ctx context.Context, studioID, id, key, userID string, 
 		var stage studio.Stage
 		err := tx.QueryRowContext(ctx, `SELECT stage FROM checklist_items WHERE studio_id = $1 AND key = $2`, studioID, key).Scan(&stage)
 		if errors.Is(err, sql.ErrNoRows) {
-			return studio.Errorf(studio.NotFound, "No checklist item %q.", key)
+			return studio.Errorf(studio.NotFound, "No checklist item %s.", studio.Quote(key))
 		}
 		if err != nil {
 			return err

@@ -144,8 +144,12 @@ func DateProblem(d, today string, notPast bool) string {
 	if d == "" {
 		return "is required (YYYY-MM-DD)"
 	}
-	if _, err := time.Parse(time.DateOnly, d); err != nil {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
 		return "must be a date written YYYY-MM-DD"
+	}
+	if why := YearProblem(t); why != "" {
+		return why
 	}
 	if notPast && d < today {
 		return "cannot be in the past"

@@ -108,9 +108,9 @@ func checkBrands(f Fields, brands, known []string) {
 	for _, b := range brands {
 		switch {
 		case !slices.Contains(known, b):
-			f.Add("clay_brands", fmt.Sprintf("%q is not one of the studio's clays (%s)", b, strings.Join(known, ", ")))
+			f.Add("clay_brands", fmt.Sprintf("%s is not one of the studio's clays (%s)", Quote(b), strings.Join(known, ", ")))
 		case seen[b]:
-			f.Add("clay_brands", fmt.Sprintf("%q is listed twice", b))
+			f.Add("clay_brands", Quote(b)+" is listed twice")
 		}
 		seen[b] = true
 	}

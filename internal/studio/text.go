@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -77,4 +78,15 @@ func TextError(field, v string, r TextRule) error {
 	f := Fields{}
 	f.Text(field, v, r)
 	return f.Err()
+}
+
+// Quote writes a value the person sent into a message, quoted and cut to a
+// few dozen characters: a refusal names what it refuses without echoing a
+// megabyte back.
+func Quote(v string) string {
+	const most = 40
+	if utf8.RuneCountInString(v) > most {
+		v = string([]rune(v)[:most]) + "…"
+	}
+	return strconv.Quote(v)
 }
