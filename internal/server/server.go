@@ -18,6 +18,7 @@ import (
 	"atelier/internal/files"
 	"atelier/internal/httpx"
 	"atelier/internal/intake"
+	"atelier/internal/requestid"
 	"atelier/internal/store"
 	"atelier/internal/web"
 )
@@ -70,6 +71,8 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	// Every line the server and its handlers log passes the redaction.
+	cfg.Log = slog.New(requestid.Wrap(cfg.Log.Handler()))
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
 	}
