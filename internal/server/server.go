@@ -95,7 +95,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		s.mux.Handle(rt.Pattern, s.route(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.fallback))
-	s.handler = realIP(cfg.TrustedProxies, s.observe(securityHeaders(s.csrf(s.mux))))
+	s.handler = realIP(cfg.TrustedProxies, s.observe(securityHeaders(s.csrf(s.plainPaths(s.mux)))))
 	return s
 }
 

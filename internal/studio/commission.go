@@ -95,6 +95,14 @@ func (c Commission) Apply(m Move, today string, now time.Time) (Commission, erro
 		return c, &Error{Code: Conflict, Message: msg, Fields: map[string]string{"status": "can be " + joinStatuses(allowed)}}
 	}
 	f := Fields{}
+	// Text sent is checked whatever the move: a reason or tracking number
+	// the move does not keep is still no place for control characters.
+	if m.Reason != "" {
+		f.Text("reason", m.Reason, ReasonText)
+	}
+	if m.Tracking != "" {
+		f.Text("tracking", m.Tracking, TrackingText)
+	}
 	switch m.To {
 	case Quoted:
 		checkQuote(f, m, today)

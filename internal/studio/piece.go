@@ -97,6 +97,8 @@ func (n *NewPieceFields) Validate(knownBrands []string) error {
 	f := Fields{}
 	n.Subject = strings.TrimSpace(n.Subject)
 	f.Text("subject", n.Subject, TitleText)
+	f.Text("commission_id", n.CommissionID, IDText)
+	f.Text("edition_id", n.EditionID, IDText)
 	checkBrands(f, n.ClayBrands, knownBrands)
 	checkLength(f, "target_height_mm", &n.TargetHeightMM, true)
 	checkThickness(f, n.MaxThicknessMM)

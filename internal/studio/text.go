@@ -36,6 +36,9 @@ var (
 	TokenName    = TextRule{Max: 100}
 	TrackingText = TextRule{Max: 200}
 	ColourName   = TextRule{Max: 60, Required: true}
+	// IDText is an id a client sends to name another record, before it
+	// is looked up (an edition not yet kept anywhere).
+	IDText = TextRule{Max: 64}
 )
 
 // Problem says why v breaks the rule, in words for the person who typed
