@@ -57,8 +57,10 @@ func (d *Desk) ServePhoto(w http.ResponseWriter, r *http.Request, studioID strin
 		}
 		return d.serveOriginal(w, r, studioID, p)
 	}
+	// The size is one of the exact names: strconv.Atoi would also take
+	// "0160" and "+160", more addresses for one image.
 	n, err := strconv.Atoi(size)
-	if err != nil || !slices.Contains(studio.VariantSizes, n) {
+	if err != nil || !slices.Contains(studio.VariantSizes, n) || strconv.Itoa(n) != size {
 		return studio.Errorf(studio.NotFound, "No such photo size; use 1600, 400 or 160.")
 	}
 	id := p.Variants[n]

@@ -163,3 +163,18 @@ func TestBatchBakeThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// logBake logs a bake of the piece that cooled an hour ago, in the
+// studio's first oven (made when there is none), as the assistant.
+func (f *fixture) logBake(t *testing.T, pieceID string) {
+	t.Helper()
+	ovens := f.mustCall(t, "GET", "/api/v1/ovens", "assistant", "", 200)["ovens"].([]any)
+	var oven string
+	if len(ovens) > 0 {
+		oven = ovens[0].(map[string]any)["id"].(string)
+	} else {
+		oven = f.mustCall(t, "POST", "/api/v1/ovens", "assistant", `{"name":"Toaster","kind":"toaster"}`, 201)["id"].(string)
+	}
+	from, to := time.Now().Add(-3*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339)
+	f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+oven+`","piece_ids":["`+pieceID+`"],"started_at":"`+from+`","finished_at":"`+to+`"}`, 201)
+}

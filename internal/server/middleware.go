@@ -57,6 +57,7 @@ func redactedPath(r *http.Request) string {
 	path := r.URL.Path
 	for _, name := range secretPathValues {
 		if v := r.PathValue(name); v != "" {
+			requestid.Secret(r.Context(), v) // for every other line this request logs
 			path = strings.ReplaceAll(path, v, "REDACTED")
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"atelier/internal/files"
 	"atelier/internal/httpx"
 	"atelier/internal/intake"
+	"atelier/internal/requestid"
 	"atelier/internal/store"
 	"atelier/internal/web"
 )
@@ -91,6 +92,8 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	// Every line the server and its handlers log passes the redaction.
+	cfg.Log = slog.New(requestid.Wrap(cfg.Log.Handler()))
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8080"
 	}
@@ -113,7 +116,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		s.mux.Handle(rt.Pattern, s.route(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.fallback))
-	s.handler = realIP(cfg.TrustedProxies, s.observe(securityHeaders(s.csrf(s.mux))))
+	s.handler = realIP(cfg.TrustedProxies, s.observe(securityHeaders(s.csrf(s.plainPaths(s.mux)))))
 	return s
 }
 

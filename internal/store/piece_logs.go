@@ -47,7 +47,7 @@ func (s *Store) SetCheck(ctx context.Context, studioID, id, key, userID string, 
 		var stage studio.Stage
 		err := tx.QueryRowContext(ctx, `SELECT stage FROM checklist_items WHERE studio_id = $1 AND key = $2`, studioID, key).Scan(&stage)
 		if errors.Is(err, sql.ErrNoRows) {
-			return studio.Errorf(studio.NotFound, "No checklist item %q.", key)
+			return studio.Errorf(studio.NotFound, "No checklist item %s.", studio.Quote(key))
 		}
 		if err != nil {
 			return err
@@ -178,11 +178,17 @@ func (s *Store) FireTimer(ctx context.Context, id string) (t Timer, err error) {
 // collector-grade when all six checks pass, otherwise back to the stage
 // that fixes the earliest failure.
 func (s *Store) RecordQC(ctx context.Context, studioID, id, userID string, checks map[string]*bool, notes string) (PieceDetail, error) {
-	qc, err := studio.DecideQC(checks, notes)
-	if err != nil {
-		return PieceDetail{}, err
-	}
-	return s.withPiece(ctx, studioID, id, []studio.Stage{studio.QC}, func(tx *Tx, p studio.Piece) error {
+	// The piece is looked up before the body is judged, so another
+	// studio's piece is not found whatever the body holds; the stage is
+	// checked after it, as before.
+	return s.withPiece(ctx, studioID, id, studio.Stages, func(tx *Tx, p studio.Piece) error {
+		qc, err := studio.DecideQC(checks, notes)
+		if err != nil {
+			return err
+		}
+		if err := p.RequireStage(studio.QC); err != nil {
+			return err
+		}
 		plain := map[string]bool{}
 		for k, v := range checks {
 			plain[k] = *v
@@ -192,7 +198,7 @@ func (s *Store) RecordQC(ctx context.Context, studioID, id, userID string, check
 		if !qc.Passed() {
 			ret = string(qc.Move.To)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO qc_attempts (id, studio_id, piece_id, checks, passed, return_to, notes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO qc_attempts (id, studio_id, piece_id, checks, passed, return_to, notes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			auth.NewID(), studioID, p.ID, string(b), qc.Passed(), ret, strings.TrimSpace(notes), nullString(userID), tx.now)
 		if err != nil {
 			return err

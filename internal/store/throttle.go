@@ -132,6 +132,6 @@ func TooMany(what string, wait time.Duration) *studio.Error {
 		when = "in " + itoa(mins) + " minutes"
 	}
 	e := studio.Errorf(studio.RateLimited, "Too many %s. Please try again %s.", what, when)
-	e.Data = map[string]any{studio.RetryAfter: max(1, int((wait + time.Second - 1) / time.Second))}
+	e.Data = map[string]any{studio.RetryAfter: max(1, int((wait+time.Second-1)/time.Second))}
 	return e
 }

@@ -95,6 +95,14 @@ func (c Commission) Apply(m Move, today string, now time.Time) (Commission, erro
 		return c, &Error{Code: Conflict, Message: msg, Fields: map[string]string{"status": "can be " + joinStatuses(allowed)}}
 	}
 	f := Fields{}
+	// Text sent is checked whatever the move: a reason or tracking number
+	// the move does not keep is still no place for control characters.
+	if m.Reason != "" {
+		f.Text("reason", m.Reason, ReasonText)
+	}
+	if m.Tracking != "" {
+		f.Text("tracking", m.Tracking, TrackingText)
+	}
 	switch m.To {
 	case Quoted:
 		checkQuote(f, m, today)
@@ -144,8 +152,12 @@ func DateProblem(d, today string, notPast bool) string {
 	if d == "" {
 		return "is required (YYYY-MM-DD)"
 	}
-	if _, err := time.Parse(time.DateOnly, d); err != nil {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
 		return "must be a date written YYYY-MM-DD"
+	}
+	if why := YearProblem(t); why != "" {
+		return why
 	}
 	if notPast && d < today {
 		return "cannot be in the past"

@@ -214,7 +214,26 @@ func LoggedAt(at *time.Time, now time.Time, field string) (time.Time, error) {
 	if at.After(now) {
 		return now, FieldError(field, "cannot be in the future")
 	}
+	if why := YearProblem(*at); why != "" {
+		return now, FieldError(field, why)
+	}
 	return at.UTC().Truncate(time.Microsecond), nil
+}
+
+// The span of the times and dates a person enters: anything outside is a
+// typo (0026 for 2026) or a probe, and the databases disagree on
+// years beyond four digits.
+var (
+	EarliestEntered = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	LatestEntered   = time.Date(2101, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// YearProblem says why t lies outside the years a person enters, or "".
+func YearProblem(t time.Time) string {
+	if t.Before(EarliestEntered) || !t.Before(LatestEntered) {
+		return "must lie between the years 2000 and 2100"
+	}
+	return ""
 }
 
 // FollowPiece is the status a commission takes when its piece moved from

@@ -97,6 +97,8 @@ func (n *NewPieceFields) Validate(knownBrands []string) error {
 	f := Fields{}
 	n.Subject = strings.TrimSpace(n.Subject)
 	f.Text("subject", n.Subject, TitleText)
+	f.Text("commission_id", n.CommissionID, IDText)
+	f.Text("edition_id", n.EditionID, IDText)
 	checkBrands(f, n.ClayBrands, knownBrands)
 	checkLength(f, "target_height_mm", &n.TargetHeightMM, true)
 	checkThickness(f, n.MaxThicknessMM)
@@ -108,9 +110,9 @@ func checkBrands(f Fields, brands, known []string) {
 	for _, b := range brands {
 		switch {
 		case !slices.Contains(known, b):
-			f.Add("clay_brands", fmt.Sprintf("%q is not one of the studio's clays (%s)", b, strings.Join(known, ", ")))
+			f.Add("clay_brands", fmt.Sprintf("%s is not one of the studio's clays (%s)", Quote(b), strings.Join(known, ", ")))
 		case seen[b]:
-			f.Add("clay_brands", fmt.Sprintf("%q is listed twice", b))
+			f.Add("clay_brands", Quote(b)+" is listed twice")
 		}
 		seen[b] = true
 	}

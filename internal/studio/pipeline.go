@@ -111,7 +111,7 @@ func CheckPalette(colours []Colour, reason string) error {
 		name := strings.ToLower(strings.TrimSpace(c.Name))
 		f.Text(at+".name", c.Name, ColourName)
 		if names[name] && name != "" {
-			f.Add(at+".name", fmt.Sprintf("%q is in the palette twice", c.Name))
+			f.Add(at+".name", Quote(c.Name)+" is in the palette twice")
 		}
 		switch h := strings.ToLower(c.Hex); {
 		case !hexColour.MatchString(c.Hex):

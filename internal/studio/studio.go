@@ -107,7 +107,7 @@ func (s Studio) Validate() error {
 	}
 	for k := range s.CoatDryMinutes {
 		if !slices.Contains(CoatKinds, k) {
-			f.Add("coat_dry_minutes", fmt.Sprintf("%q is not a finish (matte_polyurethane, gloss_polyurethane, epoxy)", k))
+			f.Add("coat_dry_minutes", Quote(string(k))+" is not a finish (matte_polyurethane, gloss_polyurethane, epoxy)")
 		}
 	}
 	for _, o := range s.WebsiteOrigins {

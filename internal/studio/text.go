@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,6 +36,9 @@ var (
 	TokenName    = TextRule{Max: 100}
 	TrackingText = TextRule{Max: 200}
 	ColourName   = TextRule{Max: 60, Required: true}
+	// IDText is an id a client sends to name another record, before it
+	// is looked up (an edition not yet kept anywhere).
+	IDText = TextRule{Max: 64}
 )
 
 // Problem says why v breaks the rule, in words for the person who typed
@@ -77,4 +81,15 @@ func TextError(field, v string, r TextRule) error {
 	f := Fields{}
 	f.Text(field, v, r)
 	return f.Err()
+}
+
+// Quote writes a value the person sent into a message, quoted and cut to a
+// few dozen characters: a refusal names what it refuses without echoing a
+// megabyte back.
+func Quote(v string) string {
+	const most = 40
+	if utf8.RuneCountInString(v) > most {
+		v = string([]rune(v)[:most]) + "…"
+	}
+	return strconv.Quote(v)
 }

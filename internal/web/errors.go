@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"atelier/internal/httpx"
 	"atelier/internal/studio"
@@ -63,10 +65,31 @@ func retryAfter(rw http.ResponseWriter, wait time.Duration) {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a path that a
+// browser cannot read as another host. Browsers drop tabs and line breaks
+// anywhere in a URL and read a backslash as a slash, so "/\t/evil" and
+// "/\\evil" lead off-site; those are refused, also percent-encoded, in
+// case something between here and the browser decodes them.
 func safeNext(next string) string {
-	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		return "/dashboard"
+	const home = "/dashboard"
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	unescaped, err := url.PathUnescape(next)
+	if err != nil {
+		return home
+	}
+	for _, s := range []string{next, unescaped} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsFunc(s, offSite) {
+			return home
+		}
 	}
 	return next
+}
+
+// offSite is a character that lets a browser read a path as another
+// host: a backslash, a space or a control character.
+func offSite(c rune) bool {
+	return c == '\\' || c <= ' ' || c == 0x7f || unicode.IsControl(c) || unicode.IsSpace(c)
 }

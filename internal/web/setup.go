@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"atelier/internal/httpx"
+	"atelier/internal/requestid"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -66,6 +67,7 @@ func (w *Web) setupSubmit(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := parseSetupForm(f)
+	requestid.Secret(r.Context(), form.Code)
 	again := func(status int, e *studio.Error) error {
 		form.Code = "" // never echo a secret back into the page
 		w.render(rw, r, status, "setup", pageData{Title: "Set up your studio", Gallery: true, Form: form, Message: e.Message, Errors: e.Fields})
