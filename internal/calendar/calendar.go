@@ -108,7 +108,11 @@ func Render(f store.CalendarFeed, baseURL string) []byte {
 func addTimer(cal *ics.Calendar, t store.FeedTimer, base string) {
 	e := cal.AddEvent("timer-" + t.ID + "@atelier")
 	e.SetDtStampTime(t.StartedAt)
-	e.SetSummary(clean(t.Label + ": " + t.Subject))
+	summary := t.Label
+	if t.Subject != "" {
+		summary += ": " + t.Subject
+	}
+	e.SetSummary(clean(summary))
 	start := t.StartedAt
 	if !t.DueAt.After(start) {
 		start = t.DueAt
@@ -117,7 +121,9 @@ func addTimer(cal *ics.Calendar, t store.FeedTimer, base string) {
 	e.SetEndAt(t.DueAt)
 	e.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
 	e.AddCategory("Timer")
-	e.SetURL(base + "/pieces/" + t.PieceID)
+	if t.PieceID != "" {
+		e.SetURL(base + "/pieces/" + t.PieceID)
+	}
 }
 
 // addDates shows a commission's promised date and the client's deadline

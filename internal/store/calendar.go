@@ -160,8 +160,9 @@ func (s *Store) CalendarFeed(ctx context.Context, token string) (f CalendarFeed,
 }
 
 func feedTimers(ctx context.Context, tx *Tx, studioID string) (timers []FeedTimer, err error) {
-	err = each(ctx, tx, `SELECT t.id, t.piece_id, t.kind, t.label, t.due_at, t.fired_at, p.subject, t.created_at
-		FROM timers t JOIN pieces p ON p.id = t.piece_id
+	// A timer that belongs to no piece (a whole bake, say) still shows.
+	err = each(ctx, tx, `SELECT t.id, COALESCE(t.piece_id, ''), t.kind, t.label, t.due_at, t.fired_at, COALESCE(p.subject, ''), t.created_at
+		FROM timers t LEFT JOIN pieces p ON p.id = t.piece_id
 		WHERE t.studio_id = $1 AND t.fired_at IS NULL ORDER BY t.due_at, t.id`, []any{studioID}, func(r *sql.Rows) error {
 		var t FeedTimer
 		var err error
