@@ -27,6 +27,8 @@ type API struct {
 	BaseURL string
 	// MailEnabled says whether the studio's messages are also e-mailed.
 	MailEnabled bool
+	// SecretKey is the install secret, which seals calendar tokens.
+	SecretKey []byte
 }
 
 // Routes is the API's part of the route table. Every route but the public
@@ -34,6 +36,7 @@ type API struct {
 func (a *API) Routes() []httpx.Route {
 	routes := []httpx.Route{
 		{Pattern: "GET /api/v1/me", Handler: a.authed(a.meShow)},
+		{Pattern: "POST /api/v1/me/calendar/rotate", Handler: a.authed(a.meCalendarRotate)},
 		{Pattern: "GET /api/v1/studio", Handler: a.authed(a.studioShow)},
 		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate), Owner: true},
 		{Pattern: "GET /api/v1/users", Handler: a.authed(a.usersList), Owner: true},

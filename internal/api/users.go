@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"atelier/internal/calendar"
 	"atelier/internal/studio"
 )
 
@@ -24,10 +25,28 @@ type meJSON struct {
 	Name   string      `json:"name"`
 	Role   studio.Role `json:"role"`
 	Studio studioJSON  `json:"studio"`
+	// CalendarURL is the user's secret calendar feed, issued on first use.
+	CalendarURL string `json:"calendar_url"`
 }
 
 func (a *API) meShow(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	writeJSON(w, http.StatusOK, meJSON{Email: p.User.Email, Name: p.User.Name, Role: p.User.Role, Studio: studioView(p.Studio)})
+	token, err := a.Store.CalendarToken(r.Context(), p.User.ID, a.SecretKey)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, meJSON{Email: p.User.Email, Name: p.User.Name, Role: p.User.Role, Studio: studioView(p.Studio),
+		CalendarURL: calendar.URL(a.BaseURL, token)})
+	return nil
+}
+
+// meCalendarRotate gives the user a new calendar feed address; the old one
+// answers 404 from then on.
+func (a *API) meCalendarRotate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	token, err := a.Store.RotateCalendarToken(r.Context(), p.User.ID, a.SecretKey)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"calendar_url": calendar.URL(a.BaseURL, token)})
 	return nil
 }
 

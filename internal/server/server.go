@@ -6,6 +6,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"net"
@@ -17,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"atelier/internal/api"
+	"atelier/internal/auth"
+	"atelier/internal/calendar"
 	"atelier/internal/files"
 	"atelier/internal/httpx"
 	"atelier/internal/intake"
@@ -100,9 +103,16 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SecretKey == nil {
+		// One random secret for this process, shared by the web pages and
+		// the API, so that both show the same calendar address.
+		cfg.SecretKey = make([]byte, auth.SecretKeyLen)
+		rand.Read(cfg.SecretKey)
+	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
 	desk := &intake.Desk{Store: st, Files: blobs, Log: cfg.Log, Now: cfg.Now, InquiriesPerHour: cfg.InquiriesPerHour}
-	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled}
+	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled, SecretKey: cfg.SecretKey}
+	feed := &calendar.Feed{Store: st, BaseURL: cfg.BaseURL, Log: cfg.Log}
 	w, err := web.New(web.Config{BaseURL: cfg.BaseURL, Log: cfg.Log, AccountLimit: cfg.AccountLimit, IPLimit: cfg.IPLimit,
 		MailEnabled: cfg.MailEnabled, Now: cfg.Now, SecretKey: cfg.SecretKey}, st, desk)
 	if err != nil {
@@ -111,7 +121,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		panic(err)
 	}
 	s.web = w
-	s.routes = append(append(s.ownRoutes(), a.Routes()...), w.Routes()...)
+	s.routes = append(append(append(s.ownRoutes(), a.Routes()...), w.Routes()...), feed.Routes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Pattern, s.route(rt))
 	}

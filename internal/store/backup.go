@@ -66,9 +66,11 @@ func BackupTables() []BackupTable {
 
 // ephemeralTable reports whether a table holds only passing state, or
 // belongs to a library that keeps its own: none of it goes into backups.
+// Calendar tokens are sealed with the install secret, which no backup
+// holds: a restored install issues new ones on first use.
 func ephemeralTable(name string) bool {
 	switch name {
-	case "sessions", "throttle_events", "setup_codes", "goose_db_version":
+	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens":
 		return true
 	}
 	return strings.HasPrefix(name, "river_") || strings.HasPrefix(name, "sqlite_")

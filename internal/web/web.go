@@ -93,6 +93,8 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken), Owner: true},
 		{Pattern: "GET /settings", Handler: w.page(w.settingsForm), Owner: true},
 		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit), Owner: true},
+		{Pattern: "GET /calendar", Handler: w.page(w.calendarShow)},
+		{Pattern: "POST /calendar/rotate", Handler: w.page(w.calendarRotate)},
 		{Pattern: "GET /commissions", Handler: w.page(w.commissionsList)},
 		{Pattern: "GET /commissions/{id}", Handler: w.page(w.commissionShow)},
 		{Pattern: "POST /commissions/{id}/status", Handler: w.page(w.commissionMove)},
