@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"atelier/internal/backup"
 	"atelier/internal/store"
@@ -44,7 +43,7 @@ func backupStudio(ctx context.Context, args []string, e env) error {
 	defer blobs.Close()
 	var m backup.Manifest
 	err = writeFileAtomically(*out, func(w io.Writer) (err error) {
-		m, err = backup.Write(ctx, w, st, blobs, *slug, backup.Options{Passphrase: passphrase, Now: time.Now(), TempDir: c.tmpDir()})
+		m, err = backup.Write(ctx, w, st, blobs, *slug, backup.Options{Passphrase: passphrase, Now: c.Now(), TempDir: c.tmpDir()})
 		return err
 	})
 	if err != nil {

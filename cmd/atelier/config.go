@@ -33,6 +33,8 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	// SecretKey is ATELIER_SECRET_KEY, when set; see secretKey.
 	SecretKey []byte
+	// Now is the one clock the store, the server and the jobs read.
+	Now func() time.Time
 	// ShutdownTimeout is how long requests may finish after SIGTERM (serve).
 	ShutdownTimeout time.Duration
 }
@@ -55,6 +57,7 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 		fmt.Fprintf(e.stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return errUsage
 	}
+	c.Now = time.Now
 	c.DatabaseURL = strings.TrimSpace(e.getenv("ATELIER_DATABASE_URL"))
 	c.FilesURL = strings.TrimSpace(e.getenv("ATELIER_FILES_URL"))
 	c.BaseURL = strings.TrimRight(orDefault(strings.TrimSpace(e.getenv("ATELIER_BASE_URL")), "http://localhost:8080"), "/")
@@ -120,7 +123,7 @@ func require(fs *flag.FlagSet, e env, names ...string) error {
 // openStore opens and migrates the database, so that every command works
 // on a fresh data directory.
 func openStore(ctx context.Context, c config) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir})
+	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Now: c.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
 	// Studios name their time zone; a host or container without a zoneinfo
 	// database must still know it.
 	_ "time/tzdata"

@@ -57,7 +57,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		log.Error("deleting leftovers of interrupted writes", "err", err)
 	}
 
-	jobsCfg := jobs.Config{Files: blobs, Log: log}
+	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now}
 	if c.Mail != nil {
 		jobsCfg.Mailer = mail.NewSender(*c.Mail, nil)
 	}
@@ -84,7 +84,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
 	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour,
-		TrustedProxies: c.TrustedProxies, SecretKey: key, ShutdownTimeout: c.ShutdownTimeout}, st, blobs)
+		TrustedProxies: c.TrustedProxies, SecretKey: key, ShutdownTimeout: c.ShutdownTimeout, Now: c.Now}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

@@ -13,12 +13,17 @@ import (
 // (net/http cancels the request's context when a read on its connection
 // times out). A writer that cannot take deadlines (a test recorder) is
 // left as it is.
+// wallClock is the machine's clock, for network deadlines only.
+var wallClock = time.Now
+
 func bodyDeadline(w http.ResponseWriter, r *http.Request, d time.Duration) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return
 	}
 	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(time.Now().Add(d)) != nil {
+	// A connection's deadline is on the real clock, whatever clock the
+	// pages and the store are given.
+	if rc.SetReadDeadline(wallClock().Add(d)) != nil {
 		return
 	}
 	r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}

@@ -221,13 +221,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 const abandonTimeout = 5 * time.Second
 
 func (s *Server) awaitHandlers(running *atomic.Int64) {
-	deadline := time.Now().Add(abandonTimeout)
+	giveUp := time.After(abandonTimeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
 	for running.Load() > 0 {
-		if time.Now().After(deadline) {
+		select {
+		case <-giveUp:
 			s.log.Error("handlers still running after their requests were cancelled", "handlers", running.Load(), "waited", abandonTimeout.String())
 			return
+		case <-tick.C:
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
