@@ -108,8 +108,7 @@ func TestBatchBakeThroughTheAPI(t *testing.T) {
 		if !strings.Contains(errMessage(out), "Low and Sculpey Premo!") && !strings.Contains(errMessage(out), "Sculpey Premo! and Low") {
 			t.Fatalf("no overlap: %v", out)
 		}
-		// Already in a bake; another studio's piece or oven; no pieces; the future.
-		f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+ovenID+`","piece_ids":["`+rose+`"]}`, 409)
+		// Another studio's piece or oven; no pieces; the future.
 		benOven := f.mustCall(t, "POST", "/api/v1/ovens", "ben", `{"name":"Ben's","kind":"convection"}`, 201)["id"].(string)
 		benPiece := f.mustCall(t, "POST", "/api/v1/pieces", "ben", `{"subject":"B","target_height_mm":40,"clay_brands":["premo"],"max_thickness_mm":6}`, 201)["id"].(string)
 		f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+benOven+`","piece_ids":["`+low+`"]}`, 404)
@@ -131,6 +130,11 @@ func TestBatchBakeThroughTheAPI(t *testing.T) {
 			t.Fatalf("started %v", started)
 		}
 		f.mustCall(t, "POST", "/api/v1/bakes/"+bakeID+"/start", "assistant", "", 409)
+		// In the oven now: no other bake may take Rose, or start with her.
+		out = f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+ovenID+`","piece_ids":["`+rose+`"]}`, 409)
+		if !strings.Contains(errMessage(out), "Rose is in the oven already") {
+			t.Fatalf("a piece in a running bake: %v", out)
+		}
 		for c, want := range map[string]string{"131": "[]", "145": "[discolouration_risk]", "115": "[under_cure]"} {
 			r := f.mustCall(t, "POST", "/api/v1/bakes/"+bakeID+"/readings", "assistant", `{"thermometer_c":`+c+`}`, 201)
 			if got := fmt.Sprint(r["flags"]); got != want {

@@ -61,9 +61,6 @@ func (s *Store) PlanBake(ctx context.Context, studioID, userID string, n NewBake
 		if err != nil {
 			return err
 		}
-		if err := notBaking(ctx, tx, pieces); err != nil {
-			return err
-		}
 		clays, err := claysOf(ctx, tx, studioID)
 		if err != nil {
 			return err
@@ -73,7 +70,11 @@ func (s *Store) PlanBake(ctx context.Context, studioID, userID string, n NewBake
 			return err
 		}
 		b.ID, b.StudioID, b.OvenID = auth.NewID(), studioID, oven.ID
-		if n.StartedAt != nil {
+		if n.StartedAt == nil {
+			if err := notBaking(ctx, tx, b.Pieces, b.ID); err != nil {
+				return err
+			}
+		} else {
 			if b, err = b.Logged(n.StartedAt.UTC().Truncate(time.Microsecond), n.FinishedAt.UTC().Truncate(time.Microsecond), tx.now); err != nil {
 				return err
 			}
@@ -111,20 +112,20 @@ func checkNewBake(n NewBake) error {
 	return f.Err()
 }
 
-// notBaking refuses pieces that are in a bake not yet finished.
-func notBaking(ctx context.Context, tx *Tx, pieces []studio.Piece) error {
+// notBaking refuses pieces that are in the oven: in a running bake other
+// than except. A bake planned and never started holds nothing back.
+func notBaking(ctx context.Context, tx *Tx, pieces []studio.BakePiece, except string) error {
 	for _, p := range pieces {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT b.status FROM bake_pieces bp JOIN bakes b ON b.id = bp.bake_id
-			WHERE bp.piece_id = $1 AND b.status <> 'finished' LIMIT 1`, p.ID).Scan(&status)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bake_pieces bp JOIN bakes b ON b.id = bp.bake_id
+			WHERE bp.piece_id = $1 AND b.status = 'running' AND b.id <> $2`, p.PieceID, except).Scan(&n)
 		if err != nil {
 			return err
 		}
-		return &studio.Error{Code: studio.Conflict, Message: fmt.Sprintf("%s is in a bake that is %s; finish that bake first.", p.Subject, status),
-			Fields: map[string]string{"piece_ids": p.Subject + " is in a bake already"}}
+		if n > 0 {
+			return &studio.Error{Code: studio.Conflict, Message: fmt.Sprintf("%s is in the oven already, in a running bake; finish that bake first.", p.Subject),
+				Fields: map[string]string{"piece_ids": p.Subject + " is in a running bake"}}
+		}
 	}
 	return nil
 }
@@ -300,6 +301,9 @@ func (s *Store) StartBake(ctx context.Context, studioID, id string) (studio.Bake
 	return s.withBake(ctx, studioID, id, func(tx *Tx, b studio.Bake) error {
 		b, err := b.Start(tx.now)
 		if err != nil {
+			return err
+		}
+		if err := notBaking(ctx, tx, b.Pieces, b.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE bakes SET status = $1, started_at = $2 WHERE id = $3`, b.Status, b.StartedAt, b.ID); err != nil {
