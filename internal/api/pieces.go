@@ -13,6 +13,7 @@ type pieceJSON struct {
 	Subject        string         `json:"subject"`
 	CommissionID   *string        `json:"commission_id"`
 	EditionID      *string        `json:"edition_id"`
+	EditionNumber  *int           `json:"edition_number"`
 	ClayBrands     []string       `json:"clay_brands"`
 	TargetHeightMM float64        `json:"target_height_mm"`
 	MaxThicknessMM *float64       `json:"max_thickness_mm"`
@@ -102,6 +103,10 @@ func pieceView(d store.PieceDetail, st studio.Studio) pieceJSON {
 		History: []historyJSON{}, Checklist: []checkJSON{}, Sanding: []sandingJSON{}, Coats: []coatJSON{}, Timers: []timerJSON{}, QC: []qcJSON{},
 		Palette: paletteJSON{Colors: []colourJSON{}, OverrideReason: d.PaletteReason}, WorkMinutes: map[string]int{}, WorkRunning: d.Running,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if d.EditionNumber > 0 {
+		n := d.EditionNumber
+		out.EditionNumber = &n
+	}
 	for _, e := range d.History {
 		out.History = append(out.History, historyJSON{Kind: string(e.Kind), From: string(e.From), To: string(e.To), Reason: e.Reason, UserID: e.UserID, At: e.At})
 	}

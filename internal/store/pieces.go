@@ -59,7 +59,7 @@ func clayKeys(ctx context.Context, tx *Tx, studioID string) ([]string, error) {
 }
 
 var pieceColumnList = []string{"id", "studio_id", "commission_id", "edition_id", "subject", "clay_brands", "target_height_mm",
-	"max_thickness_mm", "height_mm", "width_mm", "depth_mm", "foil_share_pct", "stage", "pass", "created_at", "updated_at"}
+	"max_thickness_mm", "height_mm", "width_mm", "depth_mm", "foil_share_pct", "stage", "pass", "created_at", "updated_at", "edition_number"}
 
 var pieceColumns = strings.Join(pieceColumnList, ", ")
 
@@ -73,8 +73,10 @@ func scanPiece(row interface{ Scan(...any) error }) (studio.Piece, error) {
 	var commission, edition sql.NullString
 	var brands string
 	var thick, h, w, d, foil sql.NullFloat64
+	var number sql.NullInt64
 	err := row.Scan(&p.ID, &p.StudioID, &commission, &edition, &p.Subject, &brands, &p.TargetHeightMM, &thick, &h, &w, &d, &foil,
-		&p.Stage, &p.Pass, &p.CreatedAt, &p.UpdatedAt)
+		&p.Stage, &p.Pass, &p.CreatedAt, &p.UpdatedAt, &number)
+	p.EditionNumber = int(number.Int64)
 	p.FoilSharePct = nullFloat(foil)
 	p.CommissionID, p.EditionID = commission.String, edition.String
 	if brands != "" {
@@ -105,8 +107,30 @@ func pieceWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.
 	return p, err
 }
 
-// CreatePiece starts a piece at the concept stage.
+// CreatePiece starts a piece at the concept stage; one of an edition takes
+// the edition's next number.
 func (s *Store) CreatePiece(ctx context.Context, studioID, userID string, n studio.NewPieceFields) (d PieceDetail, err error) {
+	if n.EditionID != "" {
+		if err := studio.TextError("edition_id", n.EditionID, studio.IDText); err != nil {
+			return d, err
+		}
+		var over EditionPieceFields
+		if strings.TrimSpace(n.Subject) != "" {
+			over.Subject = &n.Subject
+		}
+		if n.ClayBrands != nil {
+			over.ClayBrands = &n.ClayBrands
+		}
+		if n.TargetHeightMM != 0 {
+			over.TargetHeightMM = &n.TargetHeightMM
+		}
+		over.MaxThicknessMM = n.MaxThicknessMM
+		d, _, err = s.IssueEditionPiece(ctx, studioID, userID, n.EditionID, over)
+		if studio.ErrorCode(err) == studio.NotFound {
+			err = studio.FieldError("edition_id", "is not an edition of this studio")
+		}
+		return d, err
+	}
 	err = s.write(ctx, func(tx *Tx) error {
 		p, err := createPiece(ctx, tx, studioID, userID, n)
 		if err != nil {
@@ -134,12 +158,19 @@ func createPiece(ctx context.Context, tx *Tx, studioID, userID string, n studio.
 			return studio.Piece{}, studio.FieldError("commission_id", "is not a commission of this studio")
 		}
 	}
-	p := studio.Piece{ID: auth.NewID(), StudioID: studioID, CommissionID: n.CommissionID, EditionID: n.EditionID, Subject: n.Subject,
+	if n.EditionID != "" && n.EditionNumber == 0 {
+		return studio.Piece{}, studio.FieldError("edition_id", "takes its number from the edition: add the piece to the edition instead")
+	}
+	p := studio.Piece{ID: auth.NewID(), StudioID: studioID, CommissionID: n.CommissionID, EditionID: n.EditionID, EditionNumber: n.EditionNumber, Subject: n.Subject,
 		ClayBrands: n.ClayBrands, TargetHeightMM: n.TargetHeightMM, MaxThicknessMM: n.MaxThicknessMM, Stage: studio.Concept, Pass: 1,
 		CreatedAt: tx.now, UpdatedAt: tx.now}
-	_, err = tx.ExecContext(ctx, `INSERT INTO pieces (`+pieceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+	var number any
+	if p.EditionNumber > 0 {
+		number = p.EditionNumber
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO pieces (`+pieceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		p.ID, p.StudioID, nullString(p.CommissionID), nullString(p.EditionID), p.Subject, strings.Join(p.ClayBrands, ","), p.TargetHeightMM,
-		p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.Stage, p.Pass, p.CreatedAt, p.UpdatedAt)
+		p.MaxThicknessMM, p.HeightMM, p.WidthMM, p.DepthMM, p.FoilSharePct, p.Stage, p.Pass, p.CreatedAt, p.UpdatedAt, number)
 	if isUniqueViolation(err) {
 		return p, &studio.Error{Code: studio.Conflict, Message: "This commission already has its piece.", Fields: map[string]string{"commission_id": "already has a piece"}}
 	}

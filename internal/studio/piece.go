@@ -60,10 +60,12 @@ func (s Stage) Label() string {
 
 // Piece is one miniature in the making.
 type Piece struct {
-	ID             string
-	StudioID       string
-	CommissionID   string
-	EditionID      string
+	ID           string
+	StudioID     string
+	CommissionID string
+	EditionID    string
+	// EditionNumber is the piece's number n of its edition's N.
+	EditionNumber  int
 	Subject        string
 	ClayBrands     []string
 	TargetHeightMM float64
@@ -84,9 +86,11 @@ type Piece struct {
 
 // NewPieceFields is what it takes to start a piece.
 type NewPieceFields struct {
-	Subject        string
-	CommissionID   string
-	EditionID      string
+	Subject      string
+	CommissionID string
+	EditionID    string
+	// EditionNumber is given by the edition's numbering, never by a request.
+	EditionNumber  int
 	ClayBrands     []string
 	TargetHeightMM float64
 	MaxThicknessMM *float64

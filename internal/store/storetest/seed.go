@@ -14,7 +14,8 @@ import (
 // photoSHA and variantSHA are already stored and recorded: an inquiry with
 // a reference photo and a variant, a quote, its piece walked to quality
 // control (a bake logged on the way) and failed there, an oven reading and
-// a running bake with a thermometer reading, a client's and a studio's
+// a running bake with a thermometer reading, an edition with its master and
+// a mould, a numbered piece and a reissue, a client's and a studio's
 // message (queued for mail). Backup tests use it so that each table
 // travels in their round trips.
 func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSHA string) {
@@ -53,6 +54,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 		tb.Fatal(err)
 	}
 	seedBake(tb, s, studioID, piece.ID)
+	seedEdition(tb, s, studioID)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
@@ -165,6 +167,24 @@ func seedBake(tb testing.TB, s *store.Store, studioID, pieceID string) {
 		tb.Fatal(err)
 	}
 	if _, err := s.AddBakeReading(ctx, studioID, b.ID, 141.5); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// seedEdition makes an edition with a master and a mould, issues its first
+// piece and reissues it.
+func seedEdition(tb testing.TB, s *store.Store, studioID string) {
+	tb.Helper()
+	ctx := context.Background()
+	e, err := s.CreateEdition(ctx, studioID, studio.Edition{Title: "Grandma Rose", Subject: "Grandma Rose", Size: 12, ClayBrands: []string{"premo"},
+		TargetHeightMM: 40, Master: &studio.Stored{Name: "Rose master", Location: "shelf 2"}, Moulds: []studio.Stored{{Name: "Head", Location: "drawer A"}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, _, err := s.IssueEditionPiece(ctx, studioID, "", e.ID, store.EditionPieceFields{}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.ReissueEdition(ctx, studioID, e.ID, 15, ""); err != nil {
 		tb.Fatal(err)
 	}
 }
