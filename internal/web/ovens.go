@@ -176,8 +176,13 @@ func ovenChart(o store.OvenDetail, st studio.Studio) *chart {
 			}
 			return cal.Slope*x + cal.InterceptC
 		}
-		x1, x2 := c.xMin, c.xMax
-		c.line(x1, c.clampY(at(x1)), x2, c.clampY(at(x2)), "fit", fmt.Sprintf("Fitted: thermometer = %.2f × dial %+.1f °C", cal.Slope, cal.InterceptC))
+		// Clip the line to the plot: it runs where it stays inside.
+		m := (at(c.xMax) - at(c.xMin)) / (c.xMax - c.xMin)
+		x1 := math.Max(c.xMin, c.xMin+(c.yMin-at(c.xMin))/m)
+		x2 := math.Min(c.xMax, c.xMin+(c.yMax-at(c.xMin))/m)
+		if x1 < x2 {
+			c.line(x1, at(x1), x2, at(x2), "fit", fmt.Sprintf("Fitted: thermometer = %.2f × dial %+.1f °C", cal.Slope, cal.InterceptC))
+		}
 	}
 	for _, rd := range o.Readings {
 		c.point(inUnit(rd.DialC, st), inUnit(rd.ThermometerC, st), "point", fmt.Sprintf("Dial %s, thermometer %s", reading(rd.DialC, st), reading(rd.ThermometerC, st)))
