@@ -145,6 +145,23 @@ func TestWebBakePage(t *testing.T) {
 		res, body = b.get("/bakes")
 		want(t, res, body, 200, "Cooling", "Rose, Tulip", `data-countdown="`)
 
+		// A bake planned elsewhere (the API) is started from its page.
+		planned, err := s.PlanBake(ctx, ana.ID, "", store.NewBake{OvenID: oven, PieceIDs: []string{odd}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = b.get("/bakes/" + planned.ID)
+		want(t, res, body, 200, "Planned: 1 piece in Toaster", "338 °F / 170 °C", `id="start-bake"`)
+		if strings.Contains(body, `class="countdown ring`) || strings.Contains(body, `id="log-reading"`) {
+			t.Fatal("a planned bake shows a countdown or takes readings")
+		}
+		res, body = b.post("/bakes/"+planned.ID+"/readings", url.Values{"thermometer": {"338"}}, nil)
+		want(t, res, body, 409, "has not started yet")
+		res, body = b.post("/bakes/"+planned.ID+"/start", nil, nil)
+		want(t, res, body, 303, "/bakes/"+planned.ID)
+		res, body = b.get("/bakes/" + planned.ID)
+		want(t, res, body, 200, "Baking for 30 minutes.", `class="countdown ring big"`, `id="finish-bake"`)
+
 		// Another studio's bake and oven do not exist for this one.
 		ben, err := s.CreateStudio(ctx, studio.NewStudio("ben", "Ben's Busts", "Ben Okafor"))
 		if err != nil {
