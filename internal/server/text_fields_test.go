@@ -206,6 +206,7 @@ func webTextFields() []textField {
 		{route: "POST /pieces/{planned}/palette", form: paletteForm, field: "override_reason", rule: studio.NoteText},
 		{route: "POST /pieces/{qc}/qc", form: qc, field: "notes", rule: studio.NoteText},
 		{route: "POST /p/{portal}/messages", form: url.Values{}, field: "body", rule: studio.MessageText},
+		{route: "POST /ovens", form: url.Values{"kind": {"toaster"}}, field: "name", rule: studio.NameText},
 	}
 	for _, it := range studio.InquiryText {
 		web = append(web, textField{route: "POST /s/ana/commission", multipart: inquiryFields(), field: it.Name, rule: it.Rule, photo: true})

@@ -16,6 +16,7 @@
       el.textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(s).padStart(2, "0");
       if (left === 0 && !el.dataset.fired) {
         el.dataset.fired = "1";
+        beep();
         notify(el.dataset.done || "Timer done");
       }
     });
@@ -26,6 +27,42 @@
     if ("Notification" in window && Notification.permission === "granted") new Notification(text);
     toast(text);
   }
+
+  // A timer's end also sounds: three short beeps made with Web Audio, no
+  // file to fetch. Browsers start audio only after a tap on the page, so
+  // the first tap anywhere readies it.
+  let audio = null;
+  function readyAudio() {
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!AC) return null;
+    if (!audio) audio = new AC();
+    if (audio.state === "suspended") audio.resume();
+    return audio;
+  }
+  document.addEventListener("pointerdown", readyAudio);
+  function beep() {
+    try {
+      const ctx = readyAudio();
+      if (!ctx) return;
+      [0, 0.35, 0.7].forEach(function (at) {
+        const t = ctx.currentTime + at, osc = ctx.createOscillator(), gain = ctx.createGain();
+        osc.type = "sine";
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, t);
+        gain.gain.exponentialRampToValueAtTime(0.3, t + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.25);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(t);
+        osc.stop(t + 0.3);
+      });
+    } catch (e) { /* no sound is no reason to stop the countdown */ }
+  }
+
+  // The button that asks for notifications shows only where they can be
+  // asked for and are not yet decided.
+  document.querySelectorAll("[data-notify-permission]").forEach(function (b) {
+    if ("Notification" in window && Notification.permission === "default") b.hidden = false;
+  });
   function toast(text) {
     const t = document.createElement("div");
     t.className = "toast";
@@ -36,7 +73,12 @@
   }
   document.addEventListener("click", function (e) {
     const b = e.target.closest("[data-notify-permission]");
-    if (b && "Notification" in window) Notification.requestPermission();
+    if (b && "Notification" in window) {
+      Notification.requestPermission().then(function (p) {
+        b.hidden = p !== "default";
+        if (p === "granted") toast("You will be told when the timer ends.");
+      });
+    }
   });
 
   // In-place updates: <form data-inplace="#card-42"> posts with fetch and
