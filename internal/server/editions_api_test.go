@@ -5,6 +5,7 @@ import (
 
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
+	"atelier/internal/studio"
 )
 
 // An edition through the API: its size rule, numbered pieces until it is
@@ -54,5 +55,30 @@ func TestEditionsThroughTheAPI(t *testing.T) {
 		if list := f.mustCall(t, "GET", "/api/v1/editions", "assistant", "", 200)["editions"].([]any); len(list) != 3 {
 			t.Fatalf("%d editions listed", len(list))
 		}
+	})
+}
+
+// The editions page lists the editions and the registry of masters and
+// moulds, with where each is kept and the editions cast from it.
+func TestEditionsPageShowsTheRegistry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		b, _ := setUpStudio(t, s)
+		res, body := b.get("/editions")
+		want(t, res, body, 200, "No edition yet", "No master or mould recorded yet", `href="/editions" aria-current="page"`)
+		ana := mustSlug(t, s, "ana")
+		e, err := s.CreateEdition(t.Context(), ana.ID, studio.Edition{Title: "Grandma <Rose>", Subject: "Rose", Size: 12, TargetHeightMM: 40,
+			Master: &studio.Stored{Name: "Rose master", Location: "shelf 2"}, Moulds: []studio.Stored{{Name: "Head mould", Location: "drawer A"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.IssueEditionPiece(t.Context(), ana.ID, "", e.ID, store.EditionPieceFields{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReissueEdition(t.Context(), ana.ID, e.ID, 0, ""); err != nil {
+			t.Fatal(err)
+		}
+		res, body = b.get("/editions")
+		want(t, res, body, 200, "Grandma &lt;Rose&gt;", "1 of 12", "0 of 12", "(reissue)", "Rose master", "shelf 2", "Head mould", "drawer A",
+			"Grandma &lt;Rose&gt;, Grandma &lt;Rose&gt;")
 	})
 }

@@ -248,3 +248,44 @@ func (s *Store) ReissueEdition(ctx context.Context, studioID, id string, size in
 	})
 	return d, err
 }
+
+// RegistryEntry is a master armature or mould, where it is kept, and the
+// editions cast from it.
+type RegistryEntry struct {
+	Kind string // "master" or "mould"
+	studio.Stored
+	Editions []string // titles, oldest first
+}
+
+// Registry lists the studio's masters and moulds with the editions that
+// used each.
+func (s *Store) Registry(ctx context.Context, studioID string) (out []RegistryEntry, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		for _, q := range []struct{ kind, sql string }{
+			{"master", `SELECT m.id, m.name, m.location, e.title FROM masters m LEFT JOIN editions e ON e.master_id = m.id
+				WHERE m.studio_id = $1 ORDER BY m.name, m.id, e.created_at`},
+			{"mould", `SELECT m.id, m.name, m.location, e.title FROM moulds m LEFT JOIN edition_moulds em ON em.mould_id = m.id
+				LEFT JOIN editions e ON e.id = em.edition_id WHERE m.studio_id = $1 ORDER BY m.name, m.id, e.created_at`},
+		} {
+			err := each(ctx, tx, q.sql, []any{studioID}, func(r *sql.Rows) error {
+				var st studio.Stored
+				var title sql.NullString
+				if err := r.Scan(&st.ID, &st.Name, &st.Location, &title); err != nil {
+					return err
+				}
+				if n := len(out); n == 0 || out[n-1].ID != st.ID {
+					out = append(out, RegistryEntry{Kind: q.kind, Stored: st})
+				}
+				if title.Valid {
+					out[len(out)-1].Editions = append(out[len(out)-1].Editions, title.String)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -123,6 +123,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /bakes/{id}/readings", Handler: w.page(w.bakePageReading)},
 		{Pattern: "POST /bakes/{id}/finish", Handler: w.page(w.bakePageFinish)},
 		{Pattern: "GET /ovens", Handler: w.page(w.ovensList)},
+		{Pattern: "GET /editions", Handler: w.page(w.editionsShow)},
 		{Pattern: "POST /ovens", Handler: w.page(w.ovensCreate)},
 		{Pattern: "GET /ovens/{id}", Handler: w.page(w.ovenShow)},
 		{Pattern: "POST /ovens/{id}/readings", Handler: w.page(w.ovenReading)},
