@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,21 @@ func (f *fixture) logBake(t *testing.T, pieceID string) {
 	}
 	from, to := time.Now().Add(-3*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339)
 	f.mustCall(t, "POST", "/api/v1/bakes", "assistant", `{"oven_id":"`+oven+`","piece_ids":["`+pieceID+`"],"started_at":"`+from+`","finished_at":"`+to+`"}`, 201)
+}
+
+// The clays page shows each clay's temperature in the studio's order
+// (this studio reads °F first), and the owner adds a clay from it.
+func TestClaysPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		b, _ := setUpStudio(t, s)
+		res, body := b.get("/clays")
+		want(t, res, body, 200, "Sculpey Premo!", "275 °F / 130 °C", "248–284 °F", "30 min per 6 mm", `id="save-clay"`)
+		res, body = b.post("/clays", url.Values{"key": {"cernit"}, "name": {"Cernit"}, "temperature_c": {"hot"}}, nil)
+		want(t, res, body, 422, `id="temperature_c-error"`, "whole number", `value="Cernit"`)
+		res, body = b.post("/clays", url.Values{"key": {"cernit"}, "name": {"Cernit"}, "temperature_c": {"110"}, "temperature_f": {"230"},
+			"min_c": {"100"}, "max_c": {"120"}, "minutes_per_6mm": {"30"}, "minimum_minutes": {"30"}}, nil)
+		want(t, res, body, 303, "/clays")
+		res, body = b.get("/clays")
+		want(t, res, body, 200, "Cernit is saved.", `id="clay-cernit"`, "230 °F / 110 °C")
+	})
 }

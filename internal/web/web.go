@@ -124,6 +124,8 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /bakes/{id}/finish", Handler: w.page(w.bakePageFinish)},
 		{Pattern: "GET /ovens", Handler: w.page(w.ovensList)},
 		{Pattern: "GET /editions", Handler: w.page(w.editionsShow)},
+		{Pattern: "GET /clays", Handler: w.page(w.claysShow)},
+		{Pattern: "POST /clays", Handler: w.page(w.claySave), Owner: true},
 		{Pattern: "POST /ovens", Handler: w.page(w.ovensCreate)},
 		{Pattern: "GET /ovens/{id}", Handler: w.page(w.ovenShow)},
 		{Pattern: "POST /ovens/{id}/readings", Handler: w.page(w.ovenReading)},
