@@ -20,11 +20,11 @@ type chart struct {
 	Lines                    []chartLine
 	Points                   []chartPoint
 	// Trace joins the points, in order ("x,y x,y …"); empty draws none.
-	Trace        string
-	XTicks       []chartTick
-	YTicks       []chartTick
-	xMin, xMax   float64
-	yMin, yMax   float64
+	Trace      string
+	XTicks     []chartTick
+	YTicks     []chartTick
+	xMin, xMax float64
+	yMin, yMax float64
 }
 
 func (c *chart) PlotWidth() float64  { return c.Right - c.Left }

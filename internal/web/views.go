@@ -50,6 +50,7 @@ func parseViews() (*views, error) {
 		"has":     func(p studio.Photo, size int) bool { return p.Variants[size] != "" },
 		"angle":   func(a studio.Angle) string { return angleLabels[a] },
 		"checked": func(v string) bool { return v == "true" || v == "on" },
+		"dict":    dict,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -160,4 +161,21 @@ func (w *Web) static(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Cache-Control", "no-cache")
 	}
 	rw.Write(a.body)
+}
+
+// dict makes a map of name, value pairs, for passing several values to a
+// partial template.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: %d arguments, want name, value pairs", len(pairs))
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		name, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: name %v is not a string", pairs[i])
+		}
+		m[name] = pairs[i+1]
+	}
+	return m, nil
 }
