@@ -86,23 +86,8 @@ func (pd *pieceData) baking(d store.PieceDetail, st studio.Studio, clays []store
 		if b.Status == studio.BakeFinished && b.Cooled(now) {
 			continue
 		}
-		bv := &bakeView{ID: b.ID, Status: string(b.Status), Temperature: temperature(b.TargetC, b.TargetF, st), Dial: b.DialC,
-			Minutes: b.Minutes, Others: len(b.Pieces) - 1, Ventilation: studio.Ventilation, ReadingUnit: "°" + string(st.TemperatureUnit)}
-		bv.DialText = fmt.Sprintf("%d °C", b.DialC)
-		if st.TemperatureUnit == studio.Fahrenheit {
-			bv.DialText = fmt.Sprintf("%.0f °F", math.Round(studio.CToF(float64(b.DialC))))
-		}
-		if done := b.DoneAt(); done != nil && b.Status == studio.BakeRunning && done.After(now) {
-			bv.Done = newTimerView(store.Timer{Label: "Bake done", DueAt: *done}, now, st)
-		}
-		if cool := b.CooledAt(); cool != nil {
-			bv.Cool = newTimerView(store.Timer{Label: "Cool-down over", DueAt: *cool}, now, st)
-			bv.FinishedAtText = localTime(*b.FinishedAt, now, st)
-		}
-		for _, r := range b.Readings {
-			bv.Readings = append(bv.Readings, readingView{At: localTime(r.At, now, st), Temperature: reading(r.ThermometerC, st), Flags: r.Flags})
-		}
-		pd.Bake = bv
+		bv := newBakeView(b, now, st)
+		pd.Bake = &bv
 		break
 	}
 	pd.Baked = d.Baked(now)
