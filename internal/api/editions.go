@@ -136,15 +136,11 @@ func (a *API) editionsPiece(w http.ResponseWriter, r *http.Request, p studio.Pri
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	d, n, err := a.Store.IssueEditionPiece(r.Context(), p.Studio.ID, p.User.ID, r.PathValue("id"), store.EditionPieceFields(body))
+	d, e, err := a.Store.IssueEditionPiece(r.Context(), p.Studio.ID, p.User.ID, r.PathValue("id"), store.EditionPieceFields(body))
 	if err != nil {
 		return err
 	}
-	e, err := a.Store.Edition(r.Context(), p.Studio.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"piece_id": d.ID, "number": n, "size": e.Size})
+	writeJSON(w, http.StatusCreated, map[string]any{"piece_id": d.ID, "number": d.EditionNumber, "size": e.Size})
 	return nil
 }
 

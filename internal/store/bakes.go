@@ -278,22 +278,19 @@ func (s *Store) Bakes(ctx context.Context, studioID string, limit int) (out []st
 }
 
 // withBake runs fn on a bake in one write transaction and returns the bake
-// afterwards.
+// as that transaction leaves it.
 func (s *Store) withBake(ctx context.Context, studioID, id string, fn func(*Tx, studio.Bake) error) (b studio.Bake, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
-		b, err := bakeDetail(ctx, tx, studioID, id)
-		if err != nil {
+		if b, err = bakeDetail(ctx, tx, studioID, id); err != nil {
 			return err
 		}
 		if err := fn(tx, b); err != nil {
 			return err
 		}
-		return nil
+		b, err = bakeDetail(ctx, tx, studioID, id)
+		return err
 	})
-	if err != nil {
-		return b, err
-	}
-	return s.Bake(ctx, studioID, id)
+	return b, err
 }
 
 // StartBake starts a planned bake now, and the timer of its end.

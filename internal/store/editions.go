@@ -183,17 +183,18 @@ func (s *Store) Editions(ctx context.Context, studioID string) (out []EditionDet
 	return out, err
 }
 
-// IssueEditionPiece starts the next piece of an edition with its number.
+// IssueEditionPiece starts the next piece of an edition with its number
+// (the piece's EditionNumber), and returns it with the edition it joined.
 // The edition's row is locked and its counter raised in the same
 // transaction, and the number is unique per edition: numbers run 1..size,
 // each once, however many requests and instances ask at once.
-func (s *Store) IssueEditionPiece(ctx context.Context, studioID, userID, editionID string, over EditionPieceFields) (d PieceDetail, number int, err error) {
+func (s *Store) IssueEditionPiece(ctx context.Context, studioID, userID, editionID string, over EditionPieceFields) (d PieceDetail, e studio.Edition, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
-		e, err := editionWhere(ctx, tx, studioID, editionID)
-		if err != nil {
+		if e, err = editionWhere(ctx, tx, studioID, editionID); err != nil {
 			return err
 		}
-		if number, err = e.Next(); err != nil {
+		number, err := e.Next()
+		if err != nil {
 			return err
 		}
 		n := studio.NewPieceFields{Subject: e.Subject, EditionID: e.ID, EditionNumber: number, ClayBrands: e.ClayBrands,
@@ -214,10 +215,11 @@ func (s *Store) IssueEditionPiece(ctx context.Context, studioID, userID, edition
 		if _, err := tx.ExecContext(ctx, `UPDATE editions SET issued = $1 WHERE id = $2`, number, e.ID); err != nil {
 			return err
 		}
+		e.Issued = number
 		d, err = pieceDetail(ctx, tx, p)
 		return err
 	})
-	return d, number, err
+	return d, e, err
 }
 
 // ReissueEdition starts a new edition from the same master and moulds as

@@ -30,12 +30,12 @@ func issueAll(t *testing.T, stores []*store.Store, studioID, editionID string, c
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Go(func() {
-			_, n, err := stores[i%len(stores)].IssueEditionPiece(context.Background(), studioID, "", editionID, store.EditionPieceFields{})
+			p, _, err := stores[i%len(stores)].IssueEditionPiece(context.Background(), studioID, "", editionID, store.EditionPieceFields{})
 			mu.Lock()
 			defer mu.Unlock()
 			switch studio.ErrorCode(err) {
 			case "":
-				numbers = append(numbers, n)
+				numbers = append(numbers, p.EditionNumber)
 			case studio.Conflict:
 				full++
 			default:
@@ -119,9 +119,9 @@ func TestEditionRules(t *testing.T) {
 			t.Errorf("another studio's edition: %v", err)
 		}
 		subject := "Rose, number one"
-		p, n, err := s.IssueEditionPiece(ctx, st.ID, "", e.ID, store.EditionPieceFields{Subject: &subject})
-		if err != nil || n != 1 || p.EditionNumber != 1 || p.EditionID != e.ID || p.Subject != subject || p.TargetHeightMM != 40 {
-			t.Fatalf("first piece %+v %d %v", p.Piece, n, err)
+		p, joined, err := s.IssueEditionPiece(ctx, st.ID, "", e.ID, store.EditionPieceFields{Subject: &subject})
+		if err != nil || joined.Issued != 1 || joined.Size != 10 || p.EditionNumber != 1 || p.EditionID != e.ID || p.Subject != subject || p.TargetHeightMM != 40 {
+			t.Fatalf("first piece %+v of %+v: %v", p.Piece, joined, err)
 		}
 		if _, err := s.CreatePiece(ctx, st.ID, "", studio.NewPieceFields{Subject: "x", TargetHeightMM: 40, EditionID: "nosuch"}); studio.ErrorCode(err) != studio.Invalid {
 			t.Errorf("a piece of an unknown edition: %v", err)
