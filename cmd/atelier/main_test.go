@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -276,7 +275,7 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "ATELIER_TEST_BE_MAIN=1", "ATELIER_TEST_ARGS=serve --addr 127.0.0.1:0 --data "+data)
-	var logs bytes.Buffer
+	var logs syncBuffer
 	cmd.Stderr = &logs
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -291,18 +290,7 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 	if status := getJSON(t, base+"/healthz", "", nil); status != 200 {
 		t.Fatalf("healthz %d", status)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("still running 30 s after SIGTERM")
-	}
+	terminate(t, cmd, &logs, 30*time.Second)
 	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Fatalf("no clean stop in the log:\n%s", logs.String())
 	}
@@ -367,7 +355,7 @@ func TestShutdownCancelsRequestsPastTheLimit(t *testing.T) {
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "ATELIER_TEST_BE_MAIN=1", "ATELIER_SHUTDOWN_TIMEOUT=1s",
 		"ATELIER_TEST_ARGS=serve --addr 127.0.0.1:0 --data "+data)
-	var logs lockedBuffer
+	var logs syncBuffer
 	cmd.Stderr = &logs
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -404,17 +392,7 @@ func TestShutdownCancelsRequestsPastTheLimit(t *testing.T) {
 		}
 	}
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM with a request past the limit: %v\n%s", err, logs.String())
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("still running 60 s after SIGTERM\n%s", logs.String())
-	}
+	terminate(t, cmd, &logs, 60*time.Second)
 	if left := spools(); len(left) != 0 {
 		t.Errorf("the abandoned upload left %v", left)
 	}
@@ -430,20 +408,20 @@ func TestShutdownCancelsRequestsPastTheLimit(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log that the process writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// terminate sends the process SIGTERM and fails the test unless it exits
+// with status 0 within the given time.
+func terminate(t *testing.T, cmd *exec.Cmd, logs *syncBuffer, within time.Duration) {
+	t.Helper()
+	cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(within):
+		cmd.Process.Kill()
+		t.Fatalf("still running %v after SIGTERM\n%s", within, logs.String())
+	}
 }

@@ -69,6 +69,13 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	return f
 }
 
+// allowInquiries gives the fixture a server that takes n inquiries an
+// hour from one address: every inquiry counts, refused ones too, and a
+// table of bad inquiries sends many.
+func (f *fixture) allowInquiries(s *store.Store, n int) {
+	f.srv = New(Config{Log: testLogger(f.logs), InquiriesPerHour: n}, s, f.blobs)
+}
+
 // do sends a request as who ("" for no token) and returns status and body.
 func (f *fixture) do(t *testing.T, method, path, who, body string) (*http.Response, []byte) {
 	t.Helper()

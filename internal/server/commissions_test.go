@@ -256,9 +256,7 @@ func TestInquiryBadInput(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		// Every attempt counts against the address's hourly limit, refused
-		// ones too: room for all of this table's.
-		f.srv = New(Config{Log: testLogger(f.logs), InquiriesPerHour: len(tests)}, s, f.blobs)
+		f.allowInquiries(s, len(tests))
 		before := storedFiles(t, f.dataDir)
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

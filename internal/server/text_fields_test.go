@@ -73,14 +73,7 @@ func rawJSON(v string) string {
 // the field, on both databases, and never answers 500.
 func TestEveryTextFieldIsChecked(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := newFixture(t, s)
-		// Every inquiry counts against its address, refused ones too: room
-		// for the hundreds this test sends.
-		f.srv = New(Config{Log: testLogger(f.logs), InquiriesPerHour: 10000}, s, f.blobs)
-		res, out := f.inquiry(t, "ana", inquiryFields(), part{"photo_front", "f.jpg", testJPEG(t, 40, 40)})
-		if res.StatusCode != 201 {
-			t.Fatalf("inquiry %d %v", res.StatusCode, out)
-		}
+		f, out := attackFixture(t, s)
 		cid, portal := out["id"].(string), strings.TrimPrefix(out["portal_url"].(string), "http://localhost:8080/p/")
 		piece := f.mustCall(t, "POST", "/api/v1/pieces", "assistant", `{"subject":"Bust","target_height_mm":45}`, 201)
 		pid := piece["id"].(string)
@@ -365,19 +358,26 @@ func (f *fixture) pieceAt(t *testing.T, stage string) string {
 	return id
 }
 
+// attackFixture is a fixture with room for the hundreds of inquiries an
+// attack table sends from one address, and an inquiry to aim at (its
+// answer: id and portal_url).
+func attackFixture(t *testing.T, s *store.Store) (*fixture, map[string]any) {
+	t.Helper()
+	f := newFixture(t, s)
+	f.allowInquiries(s, 10000)
+	res, out := f.inquiry(t, "ana", inquiryFields(), part{"photo_front", "f.jpg", testJPEG(t, 40, 40)})
+	if res.StatusCode != 201 {
+		t.Fatalf("inquiry %d %v", res.StatusCode, out)
+	}
+	return f, out
+}
+
 // What is not free text (an enumeration, an e-mail address, an id in the
 // path, a map key) is refused too when it holds a NUL, bytes that are not
 // UTF-8 or a megabyte: never a 500, on either database.
 func TestNoInputIsAnInternalError(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := newFixture(t, s)
-		// Every inquiry counts against its address, refused ones too: room
-		// for the hundreds this test sends.
-		f.srv = New(Config{Log: testLogger(f.logs), InquiriesPerHour: 10000}, s, f.blobs)
-		res, out := f.inquiry(t, "ana", inquiryFields(), part{"photo_front", "f.jpg", testJPEG(t, 40, 40)})
-		if res.StatusCode != 201 {
-			t.Fatalf("inquiry %d %v", res.StatusCode, out)
-		}
+		f, out := attackFixture(t, s)
 		cid := out["id"].(string)
 		pid := f.mustCall(t, "POST", "/api/v1/pieces", "assistant", `{"subject":"Bust","target_height_mm":45}`, 201)["id"].(string)
 		portal := strings.TrimPrefix(out["portal_url"].(string), "http://localhost:8080/p/")
