@@ -145,28 +145,16 @@ func localField(errs studio.Fields, field, typed string, st studio.Studio) *time
 // bakeReading logs the oven thermometer, typed in the studio's unit.
 func (w *Web) bakeReading(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	return w.pieceChange(rw, r, p, "reading", "#stage", func(f url.Values) (change, error) {
-		v, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(f.Get("thermometer")), ",", ".", 1), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return change{}, studio.FieldError("thermometer", "must be the number the thermometer shows, such as 131")
-		}
-		if p.Studio.TemperatureUnit == studio.Fahrenheit {
-			v = math.Round(studio.FToC(v)*10) / 10
+		v, err := parseThermometer(f.Get("thermometer"), p.Studio)
+		if err != nil {
+			return change{}, err
 		}
 		rd, err := w.store.AddBakeReading(r.Context(), p.Studio.ID, r.PathValue("bake"), v)
 		if err != nil {
 			return change{form: fieldNames{"thermometer_c": "thermometer"}}, err
 		}
 		d, err := w.store.Piece(r.Context(), p.Studio.ID, r.PathValue("id"))
-		flash := "Reading logged: " + reading(rd.ThermometerC, p.Studio) + "."
-		for _, fl := range rd.Flags {
-			switch fl {
-			case string(cure.DiscolourationRisk):
-				flash += " Too hot: more than 10 °C above the target, the clay may discolour. Turn the dial down."
-			case string(cure.UnderCure):
-				flash += " Too cool for the clay to cure: turn the dial up."
-			}
-		}
-		return change{d: d, flash: flash}, err
+		return change{d: d, flash: readingFlash(rd, p.Studio)}, err
 	})
 }
 
