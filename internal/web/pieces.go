@@ -41,8 +41,12 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if a.clays, err = w.store.Clays(r.Context(), p.Studio.ID); err != nil {
 		return err
 	}
-	if a.ovens, err = w.store.Ovens(r.Context(), p.Studio.ID); err != nil {
-		return err
+	// The ovens to choose from, for the bake card, which shows at the first
+	// bake and while a bake of the piece is under way.
+	if d.Stage == studio.FirstBake || slices.ContainsFunc(d.Bakes, func(b studio.Bake) bool { return !b.Cooled(w.cfg.Now()) }) {
+		if a.ovens, err = w.store.Ovens(r.Context(), p.Studio.ID); err != nil {
+			return err
+		}
 	}
 	data := newPieceData(d, p.Studio, a, w.cfg.Now())
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
