@@ -463,3 +463,33 @@ func TestSameInputRendersTheSameBytes(t *testing.T) {
 		t.Error("two renderings of the same labels differ")
 	}
 }
+
+// fontPt estimates a word's type size from its box: poppler makes a box
+// as tall as the Go fonts' ascent plus descent, 1.154 em.
+func fontPt(w word) float64 { return (w.box.y1 - w.box.y0) / ptMM / 1.154 }
+
+func TestTextShrinksToFitButNotBelowTheLegibleMinimum(t *testing.T) {
+	s := mustStock(t, "avery-l7160")
+	sizeOf := func(text LabelText) (first, smallest float64) {
+		ws := words(t, renderFile(t, s, LabelOptions{}, text))
+		smallest = 1e9
+		for _, w := range ws {
+			smallest = min(smallest, fontPt(w))
+		}
+		return fontPt(ws[0]), smallest
+	}
+	short := LabelText{Subject: "Fox", Artist: "Mara Lind"}
+	long := short
+	long.Story = longStory[:150]
+	roomy, _ := sizeOf(short)
+	tight, smallest := sizeOf(long)
+	if !near(roomy, boxStartPt*1.25, 0.2) {
+		t.Errorf("a short subject set at %.1f pt, want the comfortable %.1f", roomy, boxStartPt*1.25)
+	}
+	if tight >= roomy {
+		t.Errorf("with a long story the subject stays at %.1f pt", tight)
+	}
+	if smallest < boxMinPt-0.2 {
+		t.Errorf("text set at %.1f pt, below the %.1f pt minimum", smallest, boxMinPt)
+	}
+}
