@@ -183,6 +183,7 @@ type line struct {
 	text  string
 	style string  // fpdf style: "", "B" or "I"
 	size  float64 // points
+	gap   float64 // space above, mm
 }
 
 // block is one item of the label's text, wrapped onto as many lines as its
@@ -204,7 +205,6 @@ type layout struct {
 	innerH   float64 // the height the lines take
 	labelH   float64
 	centered bool
-	gaps     []float64 // space above each line, mm
 }
 
 // Go fonts' vertical metrics per em: the baseline sits ascent below a
@@ -316,8 +316,7 @@ func setText(doc *fpdf.Fpdf, bs []block, pt, w, h float64) (layout, string) {
 				gap = b.gap * pt * ptToMM * lineGap
 			}
 			lay.innerH += gap + size*ptToMM*lineGap
-			lay.lines = append(lay.lines, line{text: s, style: b.style, size: size})
-			lay.gaps = append(lay.gaps, gap)
+			lay.lines = append(lay.lines, line{text: s, style: b.style, size: size, gap: gap})
 		}
 		if lay.innerH > h+1e-9 {
 			return layout{}, b.what
@@ -358,9 +357,9 @@ func wrap(doc *fpdf.Fpdf, text string, w float64) ([]string, bool) {
 // centred vertically in the label.
 func (lay layout) draw(doc *fpdf.Fpdf, x, y float64) {
 	top := y + lay.pad + (lay.labelH-2*lay.pad-lay.innerH)/2
-	for i, l := range lay.lines {
+	for _, l := range lay.lines {
 		doc.SetFont(Family, l.style, l.size)
-		top += lay.gaps[i]
+		top += l.gap
 		left := x + lay.pad
 		if lay.centered {
 			left += (lay.innerW - doc.GetStringWidth(l.text)) / 2
