@@ -270,17 +270,18 @@ func (l *layout) story(text string, top, bottom float64) {
 // footer draws the signature line, serial, key and QR code at the foot of
 // the page and returns the top of what it drew (QR quiet zone included).
 func (l *layout) footer(p CertificatePage, code qrCode) float64 {
-	side := 24 * l.s // the symbol itself, without quiet zone: phones need ≥ 22 mm
-	module := side / float64(code.size)
+	module := l.qrModule(code)
+	side := module * float64(code.size)
 	quiet := quietZone * module
 	urlW := side + 2*quiet
 	l.set(smallStyle)
-	url := l.wrap(clean(p.VerifyURL, false), urlW, 3)
+	url := l.urlLines(clean(p.VerifyURL, false), urlW)
 	urlH := float64(len(url)) * 1.25 * l.size(smallStyle)
 	codeX := l.right - side
-	codeY := l.h - 9*l.s - urlH - 1.5*l.s - side
+	codeY := l.h - 9*l.s - urlH - quiet - side
 	code.draw(l.doc, codeX, codeY, module)
-	l.lines(codeY+side+1.5*l.s, smallStyle, url, codeX-quiet, urlW, true, 1.25)
+	// The address goes below the quiet zone, which must stay blank.
+	l.lines(codeY+side+quiet, smallStyle, url, codeX-quiet, urlW, true, 1.25)
 
 	colW := codeX - quiet - 3*l.s - l.left
 	y := codeY + 10*l.s
@@ -302,6 +303,27 @@ func (l *layout) footer(p CertificatePage, code qrCode) float64 {
 	}
 	l.lines(y, smallStyle, keys, l.left, colW, false, 1.3)
 	return codeY - quiet
+}
+
+// urlLines breaks a verification address that is wider than width after
+// its last slash, so that the serial stands whole on a line of its own,
+// and wraps anything still too wide; three lines at most.
+func (l *layout) urlLines(url string, width float64) []string {
+	i := strings.LastIndexByte(url, '/')
+	if l.doc.GetStringWidth(url) <= width || i < 0 || i == len(url)-1 {
+		return l.wrap(url, width, 3)
+	}
+	lines := append(l.doc.SplitText(url[:i+1], width), l.doc.SplitText(url[i+1:], width)...)
+	return l.cut(lines, 3, width)
+}
+
+// qrSideA6 is the width of the QR symbol on A6, quiet zone not included:
+// phone cameras read a symbol of 22 mm or more at arm's length.
+const qrSideA6 = 24
+
+// qrModule is the width of one module of code on this page, in mm.
+func (l *layout) qrModule(code qrCode) float64 {
+	return qrSideA6 * l.s / float64(code.size)
 }
 
 // set selects st, scaled to the page.

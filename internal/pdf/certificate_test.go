@@ -405,3 +405,23 @@ func TestQRRunsCoverExactlyTheDarkModules(t *testing.T) {
 		}
 	}
 }
+
+func TestQRCodeIsAtLeast22mmOnA6WithItsQuietZoneOnThePage(t *testing.T) {
+	l := &layout{w: 105, h: 148, s: 1}
+	for _, url := range []string{
+		"https://atelier.example/v/ABCDEFGHIJKLMNOP",
+		"https://certificates.studio-of-a-very-long-name.example.org/atelier/verification/v/ABCDEFGHIJKLMNOP",
+	} {
+		code, err := encodeQR(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		module := l.qrModule(code)
+		if side := module * float64(code.size); side < 22 {
+			t.Errorf("%s: symbol is %.1f mm wide; want ≥ 22 mm", url, side)
+		}
+		if quiet := quietZone * module; 105-9+quiet > 105 {
+			t.Errorf("%s: quiet zone of %.1f mm runs off the page", url, quiet)
+		}
+	}
+}
