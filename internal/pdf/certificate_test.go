@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,20 +247,35 @@ func TestCertificatePrintsUnicodeNames(t *testing.T) {
 	}
 }
 
-func TestVeryLongStoryStaysInsideThePage(t *testing.T) {
-	p := sample()
-	p.Certificate.Story = strings.Repeat("She sat on the windowsill all winter and watched the snow. ", 85)[:5000]
-	p.Certificate.Subject = strings.Repeat("A very long subject name ", 8)
-	p.Certificate.Clay = strings.Repeat("Fimo Soft, ", 20)
-	for _, size := range []PageSize{A6, A5} {
-		t.Run(string(size), func(t *testing.T) {
-			path, _ := render(t, size, p)
-			qpdfCheck(t, path)
-			checkWordsInsidePage(t, path)
-			if got := text(t, path); !strings.Contains(got, "…") || !strings.Contains(got, "ABCD EFGH IJKL MNOP") {
-				t.Errorf("want the story cut with an ellipsis and the serial still printed:\n%s", got)
-			}
-		})
+func TestVeryLongTextStaysInsideThePage(t *testing.T) {
+	story := sample()
+	story.Certificate.Story = strings.Repeat("She sat on the windowsill all winter and watched the snow. ", 85)[:5000]
+	every := story
+	long := strings.Repeat("Longwordwithoutanyspaces", 12)
+	c := &every.Certificate
+	c.Subject = strings.Repeat("A very long subject name ", 8)
+	c.Artist, c.StudioName, c.EditionTitle = long, long, long
+	c.Clay, c.Finish = strings.Repeat("Fimo Soft, ", 20), long
+	c.Story = strings.Repeat("Paragraph.\n\n", 50) + long
+	every.KeyName, every.Fingerprint = "atelier/"+long, long
+	for _, tc := range []struct {
+		name string
+		page CertificatePage
+	}{{"story of 5000 characters", story}, {"every field long", every}} {
+		for _, size := range []PageSize{A6, A5} {
+			t.Run(tc.name+"/"+string(size), func(t *testing.T) {
+				path, _ := render(t, size, tc.page)
+				qpdfCheck(t, path)
+				checkWordsInsidePage(t, path)
+				got := text(t, path)
+				if !strings.Contains(got, "…") || !strings.Contains(got, "ABCD EFGH IJKL MNOP") {
+					t.Errorf("want long text cut with an ellipsis and the serial still printed:\n%s", got)
+				}
+				if code := scanQR(t, path); code != tc.page.VerifyURL {
+					t.Errorf("QR code reads %q; want %q", code, tc.page.VerifyURL)
+				}
+			})
+		}
 	}
 }
 
@@ -422,6 +438,28 @@ func TestQRCodeIsAtLeast22mmOnA6WithItsQuietZoneOnThePage(t *testing.T) {
 		}
 		if quiet := quietZone * module; 105-9+quiet > 105 {
 			t.Errorf("%s: quiet zone of %.1f mm runs off the page", url, quiet)
+		}
+	}
+}
+
+func TestConcurrentCertificatesGiveTheSameBytes(t *testing.T) {
+	var want bytes.Buffer
+	if err := Certificates(&want, A6, []CertificatePage{sample()}); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]bytes.Buffer, 4)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if err := Certificates(&got[i], A6, []CertificatePage{sample()}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if !bytes.Equal(got[i].Bytes(), want.Bytes()) {
+			t.Errorf("rendering %d differs from the one made alone", i)
 		}
 	}
 }
