@@ -28,7 +28,14 @@ func (c *cli) openInstall() (*store.Store, *files.Store) {
 	c.t.Helper()
 	ctx := context.Background()
 	data := c.env["ATELIER_DATA"]
-	st, err := store.Open(ctx, store.Config{DataDir: data, DatabaseURL: c.env["ATELIER_DATABASE_URL"]})
+	key, err := auth.LoadOrCreateSecretKey(filepath.Join(data, "secret.key"))
+	if raw := c.env["ATELIER_SECRET_KEY"]; raw != "" {
+		key, err = auth.ParseSecretKey(raw)
+	}
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	st, err := store.Open(ctx, store.Config{DataDir: data, DatabaseURL: c.env["ATELIER_DATABASE_URL"], SecretKey: key})
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -141,6 +148,12 @@ func sqliteValues(t *testing.T, st *store.Store, studioID string) []string {
 		for rows.Next() {
 			var c string
 			rows.Scan(&c)
+			if c == bt.Sealed {
+				// Sealed anew with each install's secret: its type is
+				// compared here, and what it opens to by studioRecords.
+				cols = append(cols, fmt.Sprintf("'%s=' || typeof(%s) || ':sealed'", c, c))
+				continue
+			}
 			cols = append(cols, fmt.Sprintf("'%s=' || typeof(%s) || ':' || quote(%s)", c, c, c))
 		}
 		rows.Close()

@@ -96,7 +96,7 @@ func parse(fs *flag.FlagSet, args []string, e env, c *config) error {
 }
 
 // secretKey is the install secret, which signs what must come back
-// unchanged (device cookies). Instances sharing a database share it, so it
+// unchanged (device cookies) and seals the studios' signing keys. Instances sharing a database share it, so it
 // is required with ATELIER_DATABASE_URL; the embedded default makes one
 // in the data directory and keeps it. It is never part of a backup.
 func secretKey(c config) ([]byte, error) {
@@ -121,11 +121,17 @@ func require(fs *flag.FlagSet, e env, names ...string) error {
 }
 
 // openStore opens and migrates the database, so that every command works
-// on a fresh data directory.
+// on a fresh data directory. The store holds the install secret, which
+// seals the studios' signing keys.
 func openStore(ctx context.Context, c config) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Now: c.Now})
+	key, keyErr := secretKey(c)
+	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Now: c.Now, SecretKey: key})
 	if err != nil {
 		return nil, err
+	}
+	if keyErr != nil {
+		st.Close()
+		return nil, keyErr
 	}
 	if _, err := st.Migrate(ctx); err != nil {
 		st.Close()

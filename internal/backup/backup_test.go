@@ -430,7 +430,7 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 		{"row count", rewrite(t, plain, func(m map[string]any, name string, data []byte) []byte {
 			m["tables"].([]any)[1].(map[string]any)["rows"] = 7
 			return data
-		}), "", studio.Invalid, "has 2 rows instead of the 7"},
+		}), "", studio.Invalid, "has 1 rows instead of the 7"},
 		{"an entry the manifest does not list", append(cut(plain, len(plain)-1024), rewrite(t, plain, func(m map[string]any, name string, data []byte) []byte {
 			return nil
 		})...), "", studio.Invalid, `"manifest.json", which its manifest does not list`},

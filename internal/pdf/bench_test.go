@@ -27,13 +27,13 @@ func BenchmarkCertificateEditionOf20(b *testing.B) {
 }
 
 // BenchmarkCertificateFloorNewDoc is what fpdf costs before a certificate
-// is drawn: newDoc's three embedded faces and one word, written out. It is
+// is drawn: the two faces a certificate embeds and one word, written out. It is
 // the fixed part of every document, whatever it prints.
 func BenchmarkCertificateFloorNewDoc(b *testing.B) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		doc := newDoc(105, 148)
+		doc := newDoc(105, 148, "B")
 		doc.SetCreationDate(sample().Certificate.IssuedAt)
 		doc.SetModificationDate(sample().Certificate.IssuedAt)
 		doc.AddPage()

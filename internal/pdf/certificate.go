@@ -79,7 +79,7 @@ func Certificates(w io.Writer, size PageSize, pages []CertificatePage) error {
 			return err
 		}
 	}
-	doc := newDoc(pw, ph)
+	doc := newDoc(pw, ph, "B")
 	doc.SetCatalogSort(true) // map order would otherwise change the bytes
 	doc.SetCellMargin(0)
 	setMetadata(doc, pages)
@@ -167,7 +167,7 @@ var (
 	subjectStyle  = style{"B", 15, ink}
 	editionStyle  = style{"B", 30, ink}
 	uniqueStyle   = style{"B", 15, ink}
-	edTitleStyle  = style{"I", 9, ink}
+	edTitleStyle  = style{"", 9, ink}
 	artistStyle   = style{"", 10, ink}
 	studioStyle   = style{"", 8, muted}
 	labelStyle    = style{"", 6.5, muted}
@@ -253,7 +253,7 @@ func (l *layout) story(text string, top, bottom float64) {
 	width := l.right - l.left
 	for pt := 8.5 * l.s; ; pt -= 0.5 {
 		pt = max(pt, minStoryPt)
-		st := style{"I", pt / l.s, ink}
+		st := style{"", pt / l.s, ink}
 		l.set(st)
 		lines := l.doc.SplitText(text, width)
 		fit := int(math.Floor((bottom - top) / (lead * l.size(st))))

@@ -22,7 +22,7 @@ func sample() CertificatePage {
 	return CertificatePage{
 		Certificate: studio.Certificate{
 			Serial:        "ABCDEFGHIJKLMNOP",
-			PieceID:       "pc_1",
+			EditionID:     "ed_1",
 			StudioSlug:    "ana",
 			StudioName:    "Atelier Ana Lima",
 			Artist:        "Ana Lima",

@@ -82,7 +82,8 @@ func Labels(w io.Writer, stock Stock, opt LabelOptions, text LabelText) error {
 	if err != nil {
 		return err
 	}
-	doc := newDoc(firstPageSize(stock))
+	pageW, pageH := firstPageSize(stock)
+	doc := newDoc(pageW, pageH, "BI")
 	doc.SetCreationDate(opt.creationDate())
 	doc.SetModificationDate(opt.creationDate())
 	// fpdf lists fonts from a map; sorted, the same input gives the same bytes.
@@ -158,7 +159,7 @@ func firstPageSize(s Stock) (w, h float64) {
 
 // drawLabels places the laid-out label at each position, adding a page at
 // the start and whenever a sheet is full.
-func drawLabels(doc *fpdf.Fpdf, stock Stock, opt LabelOptions, lay layout) {
+func drawLabels(doc *fpdf.Fpdf, stock Stock, opt LabelOptions, lay labelLayout) {
 	pageW, pageH := stock.PageW, stock.PageH
 	if stock.Continuous {
 		pageH = lay.labelH
@@ -196,9 +197,9 @@ type block struct {
 	gap   float64 // space above, in body line heights, unless first
 }
 
-// layout is the text of one label, fitted: lines top to bottom, with the
+// labelLayout is the text of one label, fitted: lines top to bottom, with the
 // label's inner box and padding.
-type layout struct {
+type labelLayout struct {
 	lines    []line
 	pad      float64
 	innerW   float64
@@ -259,7 +260,7 @@ func padding(s Stock) float64 {
 
 // fitLabel finds the largest body size at which the text fits the stock's
 // label, or explains what does not fit at the minimum size.
-func fitLabel(doc *fpdf.Fpdf, stock Stock, kind LabelKind, t LabelText) (layout, error) {
+func fitLabel(doc *fpdf.Fpdf, stock Stock, kind LabelKind, t LabelText) (labelLayout, error) {
 	start, minimum := boxStartPt, boxMinPt
 	if kind == PlaqueLabel {
 		start, minimum = plaqueStartPt, plaqueMinPt
@@ -284,7 +285,7 @@ func fitLabel(doc *fpdf.Fpdf, stock Stock, kind LabelKind, t LabelText) (layout,
 		}
 		miss = what
 	}
-	return layout{}, tooSmall(stock, miss, minimum)
+	return labelLayout{}, tooSmall(stock, miss, minimum)
 }
 
 func tooSmall(stock Stock, what string, minimum float64) error {
@@ -297,8 +298,8 @@ func tooSmall(stock Stock, what string, minimum float64) error {
 // setText sets the blocks at body size pt within width w and height h. It
 // returns what does not fit ("" when all does): a word wider than the
 // label, or the first block that runs past its bottom.
-func setText(doc *fpdf.Fpdf, bs []block, pt, w, h float64) (layout, string) {
-	var lay layout
+func setText(doc *fpdf.Fpdf, bs []block, pt, w, h float64) (labelLayout, string) {
+	var lay labelLayout
 	for _, b := range bs {
 		text := strings.TrimSpace(b.text)
 		if text == "" {
@@ -308,7 +309,7 @@ func setText(doc *fpdf.Fpdf, bs []block, pt, w, h float64) (layout, string) {
 		doc.SetFont(Family, b.style, size)
 		wrapped, ok := wrap(doc, text, w)
 		if !ok {
-			return layout{}, b.what + " (a word wider than the label)"
+			return labelLayout{}, b.what + " (a word wider than the label)"
 		}
 		for i, s := range wrapped {
 			gap := 0.0
@@ -319,7 +320,7 @@ func setText(doc *fpdf.Fpdf, bs []block, pt, w, h float64) (layout, string) {
 			lay.lines = append(lay.lines, line{text: s, style: b.style, size: size, gap: gap})
 		}
 		if lay.innerH > h+1e-9 {
-			return layout{}, b.what
+			return labelLayout{}, b.what
 		}
 	}
 	return lay, ""
@@ -355,7 +356,7 @@ func wrap(doc *fpdf.Fpdf, text string, w float64) ([]string, bool) {
 
 // draw sets the label whose top-left corner is at x, y, its text block
 // centred vertically in the label.
-func (lay layout) draw(doc *fpdf.Fpdf, x, y float64) {
+func (lay labelLayout) draw(doc *fpdf.Fpdf, x, y float64) {
 	top := y + lay.pad + (lay.labelH-2*lay.pad-lay.innerH)/2
 	for _, l := range lay.lines {
 		doc.SetFont(Family, l.style, l.size)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,31 +14,6 @@ import (
 
 	"atelier/internal/studio"
 )
-
-const ptMM = 25.4 / 72
-
-// needTool finds a command-line tool the test drives; without it the test
-// is skipped on a workstation and fails in CI, where .ci/run installs it.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return path
-}
-
-func run(t *testing.T, tool string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(needTool(t, tool), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", tool, args, err, out)
-	}
-	return string(out)
-}
 
 // renderFile renders labels into a file in a temporary folder.
 func renderFile(t *testing.T, stock Stock, opt LabelOptions, text LabelText) string {
@@ -128,7 +102,7 @@ func mustStock(t *testing.T, key string) Stock {
 	return s
 }
 
-var sample = LabelText{
+var sampleLabel = LabelText{
 	Artist:     "Mara Lind",
 	Subject:    "Hedgehog with a teacup",
 	Dimensions: "42 × 30 × 28 mm",
@@ -172,7 +146,7 @@ func TestEveryPresetsLabelsLieWithinItsPage(t *testing.T) {
 func TestEveryPresetRendersAValidPDFAtTheStocksSize(t *testing.T) {
 	for _, s := range Stocks() {
 		t.Run(s.Key, func(t *testing.T) {
-			opt, text := LabelOptions{Kind: BoxLabel}, sample
+			opt, text := LabelOptions{Kind: BoxLabel}, sampleLabel
 			if s.Plaque || s.LabelH < 20 {
 				opt.Kind, text = PlaqueLabel, LabelText{Artist: "Mara Lind", Subject: "Hedgehog", Edition: "7/20"}
 			}
@@ -185,7 +159,7 @@ func TestEveryPresetRendersAValidPDFAtTheStocksSize(t *testing.T) {
 			w, h := sizes[0][0], sizes[0][1]
 			wantH := s.PageH
 			if s.Continuous {
-				wantH = ContinuousMinH // the short sample needs no more
+				wantH = ContinuousMinH // the short sampleLabel needs no more
 			}
 			if !near(w, s.PageW, 0.1) || !near(h, wantH, 0.1) {
 				t.Errorf("page %.2f × %.2f mm, want %.2f × %.2f", w, h, s.PageW, wantH)
@@ -203,7 +177,7 @@ func TestBoxLabelStartingAtPosition5PrintsInsideLabel5(t *testing.T) {
 	s := mustStock(t, "avery-l7160")
 	for _, off := range [][2]float64{{0, 0}, {3, -2}, {-1.5, 4}} {
 		t.Run(fmt.Sprintf("offset %g,%g", off[0], off[1]), func(t *testing.T) {
-			file := renderFile(t, s, LabelOptions{Start: 5, OffsetX: off[0], OffsetY: off[1]}, sample)
+			file := renderFile(t, s, LabelOptions{Start: 5, OffsetX: off[0], OffsetY: off[1]}, sampleLabel)
 			cell := labelRect(s, 4, off[0], off[1])
 			ws := words(t, file)
 			if len(ws) == 0 {
@@ -220,8 +194,8 @@ func TestBoxLabelStartingAtPosition5PrintsInsideLabel5(t *testing.T) {
 
 func TestPrinterOffsetShiftsTextByTheOffset(t *testing.T) {
 	s := mustStock(t, "avery-l7160")
-	plain := words(t, renderFile(t, s, LabelOptions{Start: 5}, sample))
-	moved := words(t, renderFile(t, s, LabelOptions{Start: 5, OffsetX: 3, OffsetY: -2}, sample))
+	plain := words(t, renderFile(t, s, LabelOptions{Start: 5}, sampleLabel))
+	moved := words(t, renderFile(t, s, LabelOptions{Start: 5, OffsetX: 3, OffsetY: -2}, sampleLabel))
 	if len(plain) != len(moved) || len(plain) == 0 {
 		t.Fatalf("%d words, then %d", len(plain), len(moved))
 	}
@@ -238,7 +212,7 @@ const longStory = "She was modelled from the hedgehog that lived under the studi
 	"Sunday china, glazed with a thin wash of translucent clay so that it glows when held to the light."
 
 func TestLongButFittingTextStaysInsideItsLabel(t *testing.T) {
-	long := sample
+	long := sampleLabel
 	long.Story = longStory
 	long.Subject = "Hedgehog asleep in grandmother's Sunday teacup"
 	cases := []struct {
@@ -346,7 +320,7 @@ func TestCustomStockValidation(t *testing.T) {
 					t.Errorf("fields %v lack %s", e.Fields, f)
 				}
 			}
-			if err := Labels(&bytes.Buffer{}, s, LabelOptions{}, sample); studio.ErrorCode(err) != studio.Invalid {
+			if err := Labels(&bytes.Buffer{}, s, LabelOptions{}, sampleLabel); studio.ErrorCode(err) != studio.Invalid {
 				t.Errorf("Labels on the stock: %v, want Invalid", err)
 			}
 		})
@@ -379,13 +353,13 @@ func TestBadLabelOptionsAreRefusedByField(t *testing.T) {
 		{LabelOptions{Kind: "sticker"}, "kind"},
 	}
 	for _, c := range cases {
-		err := Labels(&bytes.Buffer{}, s, c.opt, sample)
+		err := Labels(&bytes.Buffer{}, s, c.opt, sampleLabel)
 		e, ok := errors.AsType[*studio.Error](err)
 		if !ok || e.Code != studio.Invalid || e.Fields[c.field] == "" {
 			t.Errorf("%+v: err = %v, want Invalid on %s", c.opt, err, c.field)
 		}
 	}
-	if err := Labels(&bytes.Buffer{}, mustStock(t, "dymo-11354"), LabelOptions{Start: 2}, sample); studio.ErrorCode(err) != studio.Invalid {
+	if err := Labels(&bytes.Buffer{}, mustStock(t, "dymo-11354"), LabelOptions{Start: 2}, sampleLabel); studio.ErrorCode(err) != studio.Invalid {
 		t.Errorf("position 2 on a label printer: %v, want Invalid", err)
 	}
 }
@@ -428,7 +402,7 @@ func TestCopiesBeyondTheSheetContinueOnASecondSheet(t *testing.T) {
 }
 
 func TestLabelPrinterPrintsOneLabelAPage(t *testing.T) {
-	file := renderFile(t, mustStock(t, "brother-dk-11209"), LabelOptions{Copies: 3}, sample)
+	file := renderFile(t, mustStock(t, "brother-dk-11209"), LabelOptions{Copies: 3}, sampleLabel)
 	sizes := pageSizes(t, file)
 	if len(sizes) != 3 {
 		t.Fatalf("%d pages, want 3", len(sizes))
@@ -442,7 +416,7 @@ func TestLabelPrinterPrintsOneLabelAPage(t *testing.T) {
 
 func TestContinuousRollGrowsWithTheText(t *testing.T) {
 	s := mustStock(t, "brother-dk-22205")
-	text := sample
+	text := sampleLabel
 	text.Story = strings.Repeat(longStory+"\n", 2)
 	sizes := pageSizes(t, renderFile(t, s, LabelOptions{}, text))
 	if len(sizes) != 1 || !near(sizes[0][0], 62, 0.1) || sizes[0][1] <= ContinuousMinH || sizes[0][1] > ContinuousMaxH {
@@ -453,10 +427,10 @@ func TestContinuousRollGrowsWithTheText(t *testing.T) {
 func TestSameInputRendersTheSameBytes(t *testing.T) {
 	s := mustStock(t, "avery-l7160")
 	var a, b bytes.Buffer
-	if err := Labels(&a, s, LabelOptions{Copies: 3}, sample); err != nil {
+	if err := Labels(&a, s, LabelOptions{Copies: 3}, sampleLabel); err != nil {
 		t.Fatal(err)
 	}
-	if err := Labels(&b, s, LabelOptions{Copies: 3}, sample); err != nil {
+	if err := Labels(&b, s, LabelOptions{Copies: 3}, sampleLabel); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {

@@ -5,6 +5,8 @@
 package pdf
 
 import (
+	"strings"
+
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goitalic"
@@ -15,20 +17,24 @@ import (
 const Family = "Go"
 
 // newDoc starts a document in millimetres whose pages are w × h, with the
-// Go fonts registered under Family ("" regular, "B" bold, "I" italic).
+// Go fonts registered under Family: regular, and each style named in
+// styles ("B" bold, "I" italic). Each font registered costs a few
+// milliseconds (fpdf parses and hashes it), so a document asks only for
+// the ones it sets text in.
 // The creation date is fixed by the caller through SetCreationDate, so
 // that the same input renders the same bytes.
-func newDoc(w, h float64) *fpdf.Fpdf {
-	orientation := "P"
-	if w > h {
-		orientation = "L"
-	}
-	doc := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "mm", Size: fpdf.SizeType{Wd: w, Ht: h}})
+func newDoc(w, h float64, styles string) *fpdf.Fpdf {
+	// "P" keeps w × h as given: fpdf's "L" would swap them.
+	doc := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: w, Ht: h}})
 	doc.SetAutoPageBreak(false, 0)
 	doc.SetMargins(0, 0, 0)
 	doc.AddUTF8FontFromBytes(Family, "", goregular.TTF)
-	doc.AddUTF8FontFromBytes(Family, "B", gobold.TTF)
-	doc.AddUTF8FontFromBytes(Family, "I", goitalic.TTF)
+	if strings.Contains(styles, "B") {
+		doc.AddUTF8FontFromBytes(Family, "B", gobold.TTF)
+	}
+	if strings.Contains(styles, "I") {
+		doc.AddUTF8FontFromBytes(Family, "I", goitalic.TTF)
+	}
 	doc.SetCompression(true)
 	return doc
 }

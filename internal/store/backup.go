@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
+	"atelier/internal/auth"
 	"atelier/internal/studio"
 )
 
@@ -26,7 +28,20 @@ type BackupTable struct {
 	// file store, and BlobSize the column with its size: the backup carries
 	// those blobs along with the rows.
 	Blob, BlobSize string
+	// Sealed, when set, names a column sealed with the install secret
+	// (auth.Seal), which an archive cannot carry as it is: the install it
+	// is restored into has another secret. The archive carries the value
+	// opened, as text in the column named without the "_sealed" suffix,
+	// protected by the archive's passphrase; a restore seals it again with
+	// its own secret. purpose gives the seal's purpose for a row.
+	Sealed  string
+	purpose func(Row) string
+	// check, when set, vets an opened row before it is sealed again.
+	check func(Row) error
 }
+
+// openedColumn is the column a sealed value travels in.
+func (t BackupTable) openedColumn() string { return strings.TrimSuffix(t.Sealed, "_sealed") }
 
 // BackupTables lists every table that belongs to a studio, parents before
 // children, so that rows restored in this order satisfy foreign keys. A
@@ -36,6 +51,10 @@ type BackupTable struct {
 func BackupTables() []BackupTable {
 	return []BackupTable{
 		{Name: "studios", Owner: "id", OrderBy: "id"},
+		{Name: "studio_keys", Owner: "studio_id", OrderBy: "studio_id", Sealed: "signer_key_sealed",
+			purpose: func(r Row) string { id, _ := r["studio_id"].(string); return signerPurpose(id) },
+			check:   checkKeyRow},
+		{Name: "label_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "users", Owner: "studio_id", OrderBy: "id"},
 		{Name: "api_tokens", Owner: "studio_id", OrderBy: "id"},
 		{Name: "files", Owner: "studio_id", OrderBy: "id", Blob: "sha256", BlobSize: "size"},
@@ -53,6 +72,7 @@ func BackupTables() []BackupTable {
 		{Name: "edition_moulds", Owner: "studio_id", OrderBy: "edition_id, mould_id"},
 		{Name: "pieces", Owner: "studio_id", OrderBy: "id"},
 		{Name: "piece_events", Owner: "studio_id", OrderBy: "id"},
+		{Name: "certificates", Owner: "studio_id", OrderBy: "issued_at, serial"},
 		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
 		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
 		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
@@ -146,6 +166,9 @@ func dumpTable(ctx context.Context, tx *Tx, t BackupTable, studioID string, emit
 		if err != nil {
 			return err
 		}
+		if err := openSealed(tx, t, row); err != nil {
+			return err
+		}
 		if err := emit(t, row); err != nil {
 			return err
 		}
@@ -192,8 +215,63 @@ func (s *Store) RestoreStudio(ctx context.Context, tables []TableRows) error {
 				return err
 			}
 		}
+		// An archive from before signing keys brings none: the studio
+		// gets its key now, as Migrate gives one to a studio that had none.
+		st, err := scanStudio(tx.QueryRowContext(ctx, `SELECT `+studioColumns+` FROM studios`))
+		if err != nil {
+			return err
+		}
+		if err := createKey(ctx, tx, st); err != nil {
+			return err
+		}
 		return numberPieceEvents(ctx, tx)
 	})
+}
+
+// openSealed replaces a dumped row's sealed column by its opened value.
+func openSealed(tx *Tx, t BackupTable, row Row) error {
+	if t.Sealed == "" {
+		return nil
+	}
+	if tx.secret == nil {
+		return errNoSecret
+	}
+	sealed, _ := row[t.Sealed].([]byte)
+	opened, err := auth.Open(tx.secret, t.purpose(row), sealed)
+	if err != nil {
+		return fmt.Errorf("store: dumping %s: the sealed %s does not open with this install secret: %w", t.Name, t.Sealed, err)
+	}
+	delete(row, t.Sealed)
+	row[t.openedColumn()] = string(opened)
+	return nil
+}
+
+// sealOpened is openSealed's reverse, for a row to restore: a copy of the
+// row with the opened value sealed under this install's secret.
+func sealOpened(tx *Tx, t BackupTable, row Row) (Row, error) {
+	if t.Sealed == "" {
+		return row, nil
+	}
+	if tx.secret == nil {
+		return nil, errNoSecret
+	}
+	opened, ok := row[t.openedColumn()].(string)
+	if !ok || opened == "" {
+		return nil, fmt.Errorf("column %s is missing", t.openedColumn())
+	}
+	if t.check != nil {
+		if err := t.check(row); err != nil {
+			return nil, err
+		}
+	}
+	sealed, err := auth.Seal(tx.secret, t.purpose(row), []byte(opened))
+	if err != nil {
+		return nil, err
+	}
+	out := maps.Clone(row)
+	delete(out, t.openedColumn())
+	out[t.Sealed] = sealed
+	return out, nil
 }
 
 // numberPieceEvents gives the events of an archive written before they
@@ -280,7 +358,15 @@ func restoreTable(ctx context.Context, tx *Tx, t TableRows) error {
 	if err != nil {
 		return err
 	}
+	spec := BackupTable{Name: t.Name}
+	if i := indexOf(BackupTables(), t.Name); i >= 0 {
+		spec = BackupTables()[i]
+	}
 	for n, row := range t.Rows {
+		row, err := sealOpened(tx, spec, row)
+		if err != nil {
+			return invalidBackup("row %d of table %s: %v", n+1, t.Name, err)
+		}
 		names, args, err := insertArgs(cols, row)
 		if err != nil {
 			return invalidBackup("row %d of table %s: %v", n+1, t.Name, err)

@@ -49,6 +49,9 @@ type Config struct {
 	DataDir string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SecretKey is the install secret. Studios' signing keys are kept
+	// sealed with it; without it no studio can be created or sign.
+	SecretKey []byte
 }
 
 // Store is the database. It is safe for concurrent use.
@@ -60,13 +63,14 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+	secret []byte
 	// jobs enqueues background jobs inside write transactions; see river.go.
 	jobs *river.Client[*sql.Tx]
 }
 
 // Open connects to the database named by cfg. Call Migrate before use.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{now: cfg.Now}
+	s := &Store{now: cfg.Now, secret: cfg.SecretKey}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -166,6 +170,8 @@ type Tx struct {
 	// holds the whole database already).
 	lock  string
 	clock func() time.Time
+	// secret is the install secret, for the sealed signing keys.
+	secret []byte
 	// stamped: now was read again when the first lock was held.
 	stamped bool
 }
@@ -215,7 +221,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, lock s
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, now: stamp(s.now()), lock: lock, clock: s.now}
+	tx := &Tx{Tx: sqlTx, now: stamp(s.now()), lock: lock, clock: s.now, secret: s.secret}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err

@@ -56,6 +56,9 @@ func insertStudio(ctx context.Context, tx *Tx, st studio.Studio) (studio.Studio,
 	if err != nil {
 		return st, err
 	}
+	if err := createKey(ctx, tx, st); err != nil {
+		return st, err
+	}
 	return st, seedPipeline(ctx, tx, st.ID)
 }
 

@@ -172,7 +172,8 @@ func seedBake(tb testing.TB, s *store.Store, studioID, pieceID string) {
 }
 
 // seedEdition makes an edition with a master and a mould, issues its first
-// piece and reissues it.
+// piece, takes it to collector-grade and certifies it, and reissues the
+// edition. It also chooses the studio's label stock.
 func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	tb.Helper()
 	ctx := context.Background()
@@ -181,10 +182,44 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, _, err := s.IssueEditionPiece(ctx, studioID, "", e.ID, store.EditionPieceFields{}); err != nil {
+	first, _, err := s.IssueEditionPiece(ctx, studioID, "", e.ID, store.EditionPieceFields{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	CollectorGrade(tb, s, studioID, first.ID)
+	story := "Cast from the master of the first Rose."
+	if _, err := s.IssueCertificate(ctx, studioID, first.ID, &story); err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := s.ReissueEdition(ctx, studioID, e.ID, 15, ""); err != nil {
 		tb.Fatal(err)
 	}
+	err = s.SetLabelSettings(ctx, studioID, studio.LabelSettings{Stock: "custom", OffsetXMM: 0.5, OffsetYMM: -1,
+		Custom: &studio.LabelGeometry{PageWidthMM: 210, PageHeightMM: 297, LabelWidthMM: 70, LabelHeightMM: 37, Columns: 3, Rows: 8, PitchXMM: 70, PitchYMM: 37}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// CollectorGrade walks a piece through the pipeline and passes its
+// quality control: it returns the piece at collector-grade.
+func CollectorGrade(tb testing.TB, s *store.Store, studioID, pieceID string) store.PieceDetail {
+	tb.Helper()
+	WalkPiece(tb, s, studioID, pieceID, studio.QC)
+	yes := true
+	checks := map[string]*bool{}
+	for _, k := range []string{"proportions", "no_seams", "even_paint", "eyes", "coating", "no_cracks"} {
+		checks[k] = &yes
+	}
+	if _, err := s.RecordQC(context.Background(), studioID, pieceID, "", checks, "ready for its collector"); err != nil {
+		tb.Fatal(err)
+	}
+	d, err := s.Piece(context.Background(), studioID, pieceID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if d.Stage != studio.CollectorGrade {
+		tb.Fatalf("piece is at %s after passing quality control", d.Stage)
+	}
+	return d
 }

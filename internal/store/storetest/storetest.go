@@ -69,14 +69,17 @@ func Open(tb testing.TB, d store.Dialect, now func() time.Time) *store.Store {
 	return s
 }
 
+// SecretKey is the install secret of test stores.
+var SecretKey = []byte("atelier-test-install-secret-0123")
+
 // Config returns a store configuration for an empty database of dialect d
 // that is removed when the test ends.
 func Config(tb testing.TB, d store.Dialect) store.Config {
 	tb.Helper()
 	if d == store.SQLite {
-		return store.Config{DataDir: tb.TempDir()}
+		return store.Config{DataDir: tb.TempDir(), SecretKey: SecretKey}
 	}
-	return store.Config{DatabaseURL: NewSchema(tb), DataDir: tb.TempDir()}
+	return store.Config{DatabaseURL: NewSchema(tb), DataDir: tb.TempDir(), SecretKey: SecretKey}
 }
 
 // NewSchema creates a PostgreSQL schema for this test alone and returns a
