@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"atelier/internal/api"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -170,6 +173,56 @@ func TestWebEditionPage(t *testing.T) {
 		list, err := s.Editions(ctx, mustSlug(t, s, "ana").ID)
 		if err != nil || len(list) != 2 || list[0].Issued != 0 {
 			t.Fatalf("after the cross-site forms: %d editions, %v", len(list), err)
+		}
+	})
+}
+
+// Every free-text field of the edition forms refuses a NUL, invalid
+// UTF-8, control characters and an over-long value with 422 and the
+// rule's words, on both databases, and openapi.json states each field's
+// limit as maxLength.
+func TestWebEditionTextFields(t *testing.T) {
+	fields := []struct {
+		route, field string
+		form         url.Values
+		rule         studio.TextRule
+	}{
+		{"POST /editions", "title", editionForm(), studio.TitleText},
+		{"POST /editions", "subject", editionForm(), studio.TitleText},
+		{"POST /editions", "size_reason", editionForm(), studio.NoteText},
+		{"POST /editions", "master_name", editionForm(), studio.TitleText},
+		{"POST /editions", "master_location", editionForm(), studio.ShortText},
+		{"POST /editions", "mould_name_2", editionForm(), studio.TitleText},
+		{"POST /editions", "mould_location_0", editionForm(), studio.ShortText},
+		{"POST /editions/{id}/reissue", "size_reason", url.Values{"confirm": {"true"}, "size": {"25"}}, studio.NoteText},
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(api.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, tf := range fields {
+		method, path, _ := strings.Cut(tf.route, " ")
+		name := regexp.MustCompile(`_\d+$`).ReplaceAllString(tf.field, "_N")
+		if got, _ := docProperty(doc, path, strings.ToLower(method), name)["maxLength"].(float64); int(got) != tf.rule.Max {
+			t.Errorf("%s %s: maxLength %v in openapi.json, want %d", tf.route, name, got, tf.rule.Max)
+		}
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		b, _ := setUpStudio(t, s)
+		res, body := b.post("/editions", editionForm(), nil)
+		want(t, res, body, 303, "/editions/")
+		page := res.Header.Get("Location")
+		for _, tf := range fields {
+			path := strings.Replace(strings.TrimPrefix(tf.route, "POST "), "/editions/{id}", page, 1)
+			for what, v := range badText(tf.rule) {
+				res, body := b.post(path, with(tf.form, tf.field, v), nil)
+				if why := tf.rule.Problem(v); res.StatusCode != 422 || !strings.Contains(body, htmlEscaped(why)) || !strings.Contains(body, `id="`+tf.field+`-error"`) {
+					t.Errorf("%s %s with %s: %d, want 422 saying %q beside the field: %s", tf.route, tf.field, what, res.StatusCode, why, alertOf(body))
+				}
+			}
+		}
+		if list, err := s.Editions(context.Background(), mustSlug(t, s, "ana").ID); err != nil || len(list) != 1 {
+			t.Fatalf("after the refused forms: %d editions, %v", len(list), err)
 		}
 	})
 }
