@@ -78,6 +78,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "GET /api/v1/verify/{serial}", Handler: a.public(a.verifyShow), Public: true},
 		{Pattern: "POST /api/v1/verify", Handler: a.public(a.verifySigned), Public: true, MaxBody: MaxSignedCertificateBytes},
 		{Pattern: "GET /s/{slug}/key", Handler: a.public(a.studioKeyShow), Public: true},
+		{Pattern: "GET /s/{slug}/log/checkpoint", Handler: a.public(a.logCheckpoint), Public: true},
+		{Pattern: "GET /s/{slug}/log/tile/{path...}", Handler: a.public(a.logTile), Public: true},
 		{Pattern: "GET /api/v1/studio/labels", Handler: a.authed(a.labelSettingsShow)},
 		{Pattern: "PUT /api/v1/studio/labels", Handler: a.authed(a.labelSettingsUpdate), Owner: true},
 		{Pattern: "PATCH /api/v1/photos/{id}", Handler: a.authed(a.photosUpdate)},

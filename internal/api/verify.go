@@ -35,10 +35,13 @@ type verdictJSON struct {
 	Key         *keyJSON          `json:"key"`
 	VerifyURL   string            `json:"verify_url,omitempty"`
 	Signed      string            `json:"signed,omitempty"`
+	// Log proves the certificate's place in the studio's log; null when
+	// the log does not hold it.
+	Log *logProofJSON `json:"log"`
 }
 
 func (a *API) verdictView(cc store.CertificateCheck) verdictJSON {
-	v := verdictJSON{Genuine: cc.Genuine, Reason: cc.Reason, Signed: string(cc.Signed)}
+	v := verdictJSON{Genuine: cc.Genuine, Reason: cc.Reason, Signed: string(cc.Signed), Log: logProofView(cc.Log)}
 	if cc.Certificate.Serial != "" {
 		c := certificateView(cc.Certificate)
 		v.Certificate = &c
@@ -109,4 +112,26 @@ func (a *API) studioKeyShow(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, k.Verifier+"\n")
 	return nil
+}
+
+// logProofJSON lets anyone check a certificate's inclusion in its studio's
+// log with any tlog implementation: the leaf's exact bytes, its index, and
+// the RFC 6962 inclusion proof in the tree of the signed checkpoint.
+type logProofJSON struct {
+	Leaf           []byte   `json:"leaf"`
+	Index          int64    `json:"index"`
+	TreeSize       int64    `json:"tree_size"`
+	InclusionProof [][]byte `json:"inclusion_proof"`
+	Checkpoint     string   `json:"checkpoint"`
+}
+
+func logProofView(p *store.LogProof) *logProofJSON {
+	if p == nil {
+		return nil
+	}
+	out := &logProofJSON{Leaf: p.Leaf, Index: p.Index, TreeSize: p.Tree.N, InclusionProof: [][]byte{}, Checkpoint: string(p.Checkpoint)}
+	for _, h := range p.Proof {
+		out.InclusionProof = append(out.InclusionProof, h[:])
+	}
+	return out
 }

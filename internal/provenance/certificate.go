@@ -210,3 +210,5 @@ func Verify(signed []byte, vkey string) (studio.Certificate, error) {
 	}
 	return c, nil
 }
+
+func jsonUnmarshal(v string, dst *string) error { return json.Unmarshal([]byte(v), dst) }

@@ -73,6 +73,9 @@ func BackupTables() []BackupTable {
 		{Name: "pieces", Owner: "studio_id", OrderBy: "id"},
 		{Name: "piece_events", Owner: "studio_id", OrderBy: "id"},
 		{Name: "certificates", Owner: "studio_id", OrderBy: "issued_at, serial"},
+		{Name: "logs", Owner: "studio_id", OrderBy: "studio_id"},
+		{Name: "log_entries", Owner: "studio_id", OrderBy: "idx"},
+		{Name: "log_hashes", Owner: "studio_id", OrderBy: "idx"},
 		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
 		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
 		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
@@ -215,8 +218,8 @@ func (s *Store) RestoreStudio(ctx context.Context, tables []TableRows) error {
 				return err
 			}
 		}
-		// An archive from before signing keys brings none: the studio
-		// gets its key now, as Migrate gives one to a studio that had none.
+		// An archive from before signing keys and logs brings neither: the
+		// studio gets them now, as Migrate gives them to a studio without.
 		st, err := scanStudio(tx.QueryRowContext(ctx, `SELECT `+studioColumns+` FROM studios`))
 		if err != nil {
 			return err

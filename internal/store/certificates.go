@@ -33,6 +33,9 @@ type CertificateCheck struct {
 	Reason string
 	// Certified counts the certificates of the piece's edition so far.
 	Certified int
+	// Log proves that the certificate is in the studio's log: nil when it
+	// is not logged (a serial the studio never issued).
+	Log *LogProof
 }
 
 // IssueCertificate issues the certificate of a collector-grade piece,
@@ -75,7 +78,11 @@ func (s *Store) IssueCertificate(ctx context.Context, studioID, pieceID string, 
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO certificates (serial, studio_id, piece_id, signed, issued_at) VALUES ($1, $2, $3, $4, $5)`,
 			c.Serial, studioID, pieceID, string(signed), c.IssuedAt)
+		if err != nil {
+			return err
+		}
 		ic.Certificate, ic.StudioID, ic.PieceID, ic.Signed = c, studioID, pieceID, signed
+		_, err = appendLeaf(ctx, tx, studioID, entryCertificate, c.Serial, signed)
 		return err
 	})
 	return ic, err
@@ -197,6 +204,9 @@ func (s *Store) CheckCertificate(ctx context.Context, serial string) (cc Certifi
 			return err
 		}
 		cc.Certificate, cc.Genuine, cc.Reason = judge(cc.Signed, cc.Key.Verifier, serial)
+		if cc.Log, err = logged(ctx, tx, cc.StudioID, serial); err != nil {
+			return err
+		}
 		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, cc.EditionID)
 		return err
 	})
@@ -379,6 +389,9 @@ func (s *Store) CheckSignedCertificate(ctx context.Context, signed []byte) (cc C
 			return nil
 		}
 		cc.Genuine = true
+		if cc.Log, err = logged(ctx, tx, cc.StudioID, c.Serial); err != nil {
+			return err
+		}
 		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, c.EditionID)
 		return err
 	})
@@ -394,4 +407,14 @@ func certifiedIn(ctx context.Context, tx *Tx, studioID, editionID string) (n int
 	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates c JOIN pieces p ON p.id = c.piece_id
 		WHERE p.studio_id = $1 AND p.edition_id = $2`, studioID, editionID).Scan(&n)
 	return n, err
+}
+
+// logged proves a certificate's inclusion in its studio's log, or is nil
+// when the log does not hold it.
+func logged(ctx context.Context, tx *Tx, studioID, serial string) (*LogProof, error) {
+	p, err := proveEntry(ctx, tx, studioID, entryCertificate, serial)
+	if errors.Is(err, errNotLogged) {
+		return nil, nil
+	}
+	return &p, err
 }

@@ -57,7 +57,7 @@ func TestKeylessStudiosGetTheirKeyAtStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.KeyStudios(ctx); err != nil {
+		if err := s.ProvisionStudios(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := s.StudioKey(ctx, "ana"); again != first {

@@ -106,7 +106,7 @@ func insertEdition(ctx context.Context, tx *Tx, e studio.Edition) error {
 			return err
 		}
 	}
-	return nil
+	return logEdition(ctx, tx, e)
 }
 
 // editionWhere loads one of the studio's editions with its master and

@@ -46,20 +46,26 @@ func createKey(ctx context.Context, tx *Tx, st studio.Studio) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO studio_keys (studio_id, name, verifier_key, signer_key_sealed, created_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (studio_id) DO NOTHING`, st.ID, k.Name, k.Verifier, sealed, tx.now)
-	return err
+	if err != nil {
+		return err
+	}
+	return logStudio(ctx, tx, st.ID)
 }
 
-// KeyStudios gives every studio that has no signing key yet its key: the
-// studios made before keys existed, or restored from such a backup. It
-// runs with each start (Migrate) and is a no-op once all have keys, or
-// when the store has no install secret to seal them with.
-func (s *Store) KeyStudios(ctx context.Context) error {
+// ProvisionStudios gives every studio that has no signing key or no log
+// yet its key and its log, with what it did before logging (its editions
+// and certificates) appended: the studios made before keys and logs
+// existed, or restored from such a backup. It runs with each start
+// (Migrate) and is a no-op once all have both, or when the store has no
+// install secret to seal keys with.
+func (s *Store) ProvisionStudios(ctx context.Context) error {
 	if s.secret == nil {
 		return nil
 	}
 	return s.write(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+studioColumns+` FROM studios
-			WHERE NOT EXISTS (SELECT 1 FROM studio_keys k WHERE k.studio_id = studios.id) ORDER BY id`)
+			WHERE NOT EXISTS (SELECT 1 FROM studio_keys k WHERE k.studio_id = studios.id)
+			OR NOT EXISTS (SELECT 1 FROM logs l WHERE l.studio_id = studios.id) ORDER BY id`)
 		if err != nil {
 			return err
 		}

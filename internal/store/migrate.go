@@ -39,7 +39,7 @@ func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 	if err := s.migrateRiver(ctx); err != nil {
 		return 0, err
 	}
-	if err := s.KeyStudios(ctx); err != nil {
+	if err := s.ProvisionStudios(ctx); err != nil {
 		return 0, fmt.Errorf("store: giving studios their signing keys: %w", err)
 	}
 	return p.GetDBVersion(ctx)
