@@ -315,3 +315,26 @@ func certificateBySerial(ctx context.Context, tx *Tx, studioID, serial string) (
 	ic.Certificate = c
 	return ic, nil
 }
+
+// PieceFacts is what a piece's certificate says, or would say if it were
+// issued now (then without a serial): what its labels print.
+func (s *Store) PieceFacts(ctx context.Context, studioID, pieceID string) (c studio.Certificate, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		p, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, pieceID)
+		if err != nil {
+			return err
+		}
+		serial, err := certificateOfPiece(ctx, tx, pieceID)
+		if err != nil {
+			return err
+		}
+		if serial != "" {
+			ic, err := certificateBySerial(ctx, tx, studioID, serial)
+			c = ic.Certificate
+			return err
+		}
+		c, err = certificateFields(ctx, tx, p, nil)
+		return err
+	})
+	return c, err
+}
