@@ -178,7 +178,7 @@ func TestWebVerifyPage(t *testing.T) {
 		}
 		want(t, res, body, 200, `class="verdict genuine"`, "Genuine", "Signed by Ana&#39;s Miniatures", "<h1 id=\"subject\">Grandma Rose</h1>",
 			"by Ana Petrova", "Grandma Rose, no. 1 of 12", "1 of 12 certified so far", "41 × 22 × 19 mm (1.61 × 0.87 × 0.75 in)",
-			"Sculpey Premo", "matte polyurethane", "Cast from the master of the first Rose.", pdf.GroupSerial(serial), key.Name,
+			"Sculpey Premo", "matte polyurethane", "Completed</dt><dd><time datetime=\"", "Cast from the master of the first Rose.", pdf.GroupSerial(serial), key.Name,
 			`href="/s/ana/key"`)
 		if strings.Contains(body, "Not genuine") || strings.Contains(body, `class="bar"`) {
 			t.Fatalf("the genuine page says not genuine, or shows the app's bar:\n%s", body)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"atelier/internal/pdf"
 	"atelier/internal/store"
@@ -29,6 +30,8 @@ type verifyData struct {
 	Serial          string
 	Certified       int
 	KeyName, Finger string
+	// Completed is the day the piece was finished, for people.
+	Completed string
 }
 
 // verifyShow is the page a certificate's QR code opens: anyone, signed in
@@ -46,6 +49,10 @@ func (w *Web) verifyShow(rw http.ResponseWriter, r *http.Request) error {
 		Dimensions: pdf.Dimensions(cc.Certificate), Certified: cc.Certified, Studio: cc.StudioName, KeyName: cc.Key.Name}
 	if !cc.Genuine {
 		d.Reason = sentence(cc.Reason)
+	}
+	d.Completed = cc.Completed
+	if day, err := time.Parse(time.DateOnly, cc.Completed); err == nil {
+		d.Completed = day.Format("2 January 2006")
 	}
 	if page, err := pdf.PageOf(cc.Certificate, w.cfg.BaseURL, cc.Key.Verifier); err == nil {
 		d.KeyName, d.Finger = page.KeyName, page.Fingerprint
