@@ -20,6 +20,7 @@ import (
 	"atelier/internal/backup"
 	"atelier/internal/files"
 	"atelier/internal/files/filestest"
+	"atelier/internal/provenance"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -37,7 +38,19 @@ type install struct {
 func newInstall(t *testing.T, d store.Dialect) install {
 	t.Helper()
 	blobs, dir := filestest.Open(t)
-	return install{db: storetest.Open(t, d, nil), blobs: blobs, dir: dir}
+	// Each install has its own secret, as real ones do: a restore seals
+	// the studio's key again with the target's.
+	cfg := storetest.Config(t, d)
+	cfg.SecretKey = randomBytes(t, 32)
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return install{db: db, blobs: blobs, dir: dir}
 }
 
 // seeded is what seed put into an install.
@@ -187,8 +200,35 @@ func TestRoundTripAcrossDatabases(t *testing.T) {
 				if err != nil || p.User.Email != "ana@example.com" || p.Studio.Slug != "ana" {
 					t.Fatalf("the token does not work after the move: %+v %v", p, err)
 				}
+				checkSigning(t, src.db, dst.db)
 			})
 		}
+	}
+}
+
+// checkSigning checks that the restored studio keeps its key: the
+// certificates issued before verify against it, and it signs new ones.
+func checkSigning(t *testing.T, src, dst *store.Store) {
+	t.Helper()
+	before, _ := src.StudioKey(ctx, "ana")
+	after, err := dst.StudioKey(ctx, "ana")
+	if err != nil || after != before {
+		t.Fatalf("the key changed on the way: %v → %v (%v)", before, after, err)
+	}
+	var serial string
+	if err := dst.DB().QueryRowContext(ctx, `SELECT serial FROM certificates`).Scan(&serial); err != nil {
+		t.Fatal(err)
+	}
+	if cc, err := dst.CheckCertificate(ctx, serial); err != nil || !cc.Genuine {
+		t.Fatalf("a certificate issued before the move: %+v %v", cc, err)
+	}
+	id := storetest.CollectorGradeNew(t, dst, after.StudioID)
+	ic, err := dst.IssueCertificate(ctx, after.StudioID, id, nil)
+	if err != nil {
+		t.Fatalf("the restored studio cannot sign: %v", err)
+	}
+	if cc, err := dst.CheckCertificate(ctx, ic.Serial); err != nil || !cc.Genuine {
+		t.Fatalf("a certificate issued after the move: %+v %v", cc, err)
 	}
 }
 
@@ -442,6 +482,23 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 			}
 			return data
 		}), "", studio.Invalid, `column "x" is unknown`},
+		{"a signing key that is not its public key's", rewrite(t, plain, func(m map[string]any, name string, data []byte) []byte {
+			if name == "tables/studio_keys.jsonl" {
+				var row map[string]any
+				json.Unmarshal(data, &row)
+				other, _ := provenance.NewKey(rand.Reader, "ana")
+				row["signer_key"] = strings.Replace(other.Signer, other.Name, row["name"].(string), 1)
+				out, _ := json.Marshal(row)
+				return append(out, '\n')
+			}
+			return data
+		}), "", studio.Invalid, "signing key does not match its public key"},
+		{"a signing key left out", rewrite(t, plain, func(m map[string]any, name string, data []byte) []byte {
+			if name == "tables/studio_keys.jsonl" {
+				return bytes.Replace(data, []byte(`"signer_key":`), []byte(`"signer_key_x":`), 1)
+			}
+			return data
+		}), "", studio.Invalid, "column signer_key is missing"},
 	}
 	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
 		dst := newInstall(t, d)

@@ -329,12 +329,18 @@ func TestSetupTextFieldsAreChecked(t *testing.T) {
 	})
 }
 
-// pieceAt makes a piece of ana's and takes it through the pipeline to
-// stage, doing what each stage asks on the way.
+// pieceAt makes a piece of ana's and walks it to stage.
 func (f *fixture) pieceAt(t *testing.T, stage string) string {
 	t.Helper()
 	p := f.mustCall(t, "POST", "/api/v1/pieces", "assistant", `{"subject":"Bust","target_height_mm":40,"clay_brands":["premo"],"max_thickness_mm":9}`, 201)
-	id := p["id"].(string)
+	return f.walk(t, p["id"].(string), stage)
+}
+
+// walk takes a piece of ana's through the pipeline to stage, through the
+// API, doing what each stage asks on the way; it returns the piece's id.
+func (f *fixture) walk(t *testing.T, id, stage string) string {
+	t.Helper()
+	p := f.mustCall(t, "GET", "/api/v1/pieces/"+id, "assistant", "", 200)
 	ago := func(d time.Duration) string { return time.Now().Add(-d).UTC().Format(time.RFC3339) }
 	for p["stage"] != stage {
 		switch p["stage"] {

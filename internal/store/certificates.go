@@ -197,11 +197,8 @@ func (s *Store) CheckCertificate(ctx context.Context, serial string) (cc Certifi
 			return err
 		}
 		cc.Certificate, cc.Genuine, cc.Reason = judge(cc.Signed, cc.Key.Verifier, serial)
-		if cc.EditionID != "" {
-			return tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates c JOIN pieces p ON p.id = c.piece_id
-				WHERE p.studio_id = $1 AND p.edition_id = $2`, cc.StudioID, cc.EditionID).Scan(&cc.Certified)
-		}
-		return nil
+		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, cc.EditionID)
+		return err
 	})
 	return cc, err
 }
@@ -337,4 +334,64 @@ func (s *Store) PieceFacts(ctx context.Context, studioID, pieceID string) (c stu
 		return err
 	})
 	return c, err
+}
+
+// CheckSignedCertificate verifies a signed record someone holds, against
+// the key of the studio it names and that studio's record of its serial.
+// A record that is damaged, names no studio here, does not verify, or
+// carries a serial the studio never issued is not genuine: the verdict
+// says why, and is not an error.
+func (s *Store) CheckSignedCertificate(ctx context.Context, signed []byte) (cc CertificateCheck, err error) {
+	cc.Signed = signed
+	claimed, _, _ := strings.Cut(string(signed), "\n\n")
+	c, err := provenance.Decode([]byte(claimed + "\n"))
+	if err != nil {
+		cc.Reason = provenance.ErrMalformed.Error()
+		return cc, nil
+	}
+	cc.Certificate = c
+	err = s.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT s.id, k.name, k.verifier_key FROM studios s JOIN studio_keys k ON k.studio_id = s.id
+			WHERE s.slug = $1`, c.StudioSlug).Scan(&cc.StudioID, &cc.Key.Name, &cc.Key.Verifier)
+		if errors.Is(err, sql.ErrNoRows) {
+			cc.Reason = "no studio here signs as " + c.StudioSlug
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cc.Key.StudioID = cc.StudioID
+		if _, err := provenance.Verify(signed, cc.Key.Verifier); err != nil {
+			cc.Reason = err.Error()
+			return nil
+		}
+		var onFile string
+		err = tx.QueryRowContext(ctx, `SELECT piece_id, signed FROM certificates WHERE studio_id = $1 AND serial = $2`, cc.StudioID, c.Serial).
+			Scan(&cc.PieceID, &onFile)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			cc.Reason = "the studio has no record of this serial"
+			return nil
+		case err != nil:
+			return err
+		case onFile != string(signed):
+			cc.Reason = "the studio's record of this serial differs from this one"
+			return nil
+		}
+		cc.Genuine = true
+		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, c.EditionID)
+		return err
+	})
+	return cc, err
+}
+
+// certifiedIn counts the certificates of an edition's pieces; none for a
+// unique piece.
+func certifiedIn(ctx context.Context, tx *Tx, studioID, editionID string) (n int, err error) {
+	if editionID == "" {
+		return 0, nil
+	}
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates c JOIN pieces p ON p.id = c.piece_id
+		WHERE p.studio_id = $1 AND p.edition_id = $2`, studioID, editionID).Scan(&n)
+	return n, err
 }

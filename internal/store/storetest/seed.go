@@ -201,6 +201,18 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	}
 }
 
+// CollectorGradeNew starts a piece and takes it to collector-grade,
+// returning its id.
+func CollectorGradeNew(tb testing.TB, s *store.Store, studioID string) string {
+	tb.Helper()
+	d, err := s.CreatePiece(context.Background(), studioID, "", studio.NewPieceFields{Subject: "Grandma Rose", ClayBrands: []string{"premo"}, TargetHeightMM: 40})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	CollectorGrade(tb, s, studioID, d.ID)
+	return d.ID
+}
+
 // CollectorGrade walks a piece through the pipeline and passes its
 // quality control: it returns the piece at collector-grade.
 func CollectorGrade(tb testing.TB, s *store.Store, studioID, pieceID string) store.PieceDetail {

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"atelier/internal/store"
+	"atelier/internal/studio"
+)
+
+// MaxSignedCertificateBytes bounds a certificate sent to be verified: a
+// signed record is a few kilobytes, its story at most 10,000 characters.
+const MaxSignedCertificateBytes = 64 << 10
+
+// editionCountJSON places a certificate in its edition: number n of size
+// N, of which certified have certificates so far.
+type editionCountJSON struct {
+	Number    int `json:"number"`
+	Size      int `json:"size"`
+	Certified int `json:"certified"`
+}
+
+// verdictJSON is what anyone learns about a certificate.
+type verdictJSON struct {
+	Genuine bool   `json:"genuine"`
+	Reason  string `json:"reason,omitempty"`
+	// Certificate is what the record claims, genuine or not; null when it
+	// cannot be read at all.
+	Certificate *certificateJSON  `json:"certificate"`
+	Edition     *editionCountJSON `json:"edition"`
+	Key         *keyJSON          `json:"key"`
+	VerifyURL   string            `json:"verify_url,omitempty"`
+	Signed      string            `json:"signed,omitempty"`
+}
+
+func (a *API) verdictView(cc store.CertificateCheck) verdictJSON {
+	v := verdictJSON{Genuine: cc.Genuine, Reason: cc.Reason, Signed: string(cc.Signed)}
+	if cc.Certificate.Serial != "" {
+		c := certificateView(cc.Certificate)
+		v.Certificate = &c
+		v.VerifyURL = strings.TrimRight(a.BaseURL, "/") + "/v/" + cc.Serial
+	}
+	if !cc.Unique() {
+		v.Edition = &editionCountJSON{Number: cc.EditionNumber, Size: cc.EditionSize, Certified: cc.Certified}
+	}
+	if cc.Key.Verifier != "" {
+		k := a.keyView(cc.StudioSlug, cc.Key)
+		v.Key = &k
+	}
+	return v
+}
+
+// verifyShow checks the certificate on file under a serial, for anyone.
+func (a *API) verifyShow(w http.ResponseWriter, r *http.Request) error {
+	cc, err := a.Store.CheckCertificate(r.Context(), r.PathValue("serial"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, a.verdictView(cc))
+	return nil
+}
+
+// verifySigned checks a signed certificate someone holds (the text of its
+// record and signature, as the API and the PDF give it) against the key of
+// the studio it names and the studio's records.
+func (a *API) verifySigned(w http.ResponseWriter, r *http.Request) error {
+	data, err := io.ReadAll(r.Body)
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return studio.Errorf(studio.TooLarge, "A signed certificate is a few kilobytes; this one is too large.")
+	}
+	if err != nil {
+		return malformed("The request body could not be read.")
+	}
+	cc, err := a.Store.CheckSignedCertificate(r.Context(), data)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, a.verdictView(cc))
+	return nil
+}
+
+// studioKeyShow publishes a studio's public key in the signed-note verifier
+// format, for any signed-note tool.
+func (a *API) studioKeyShow(w http.ResponseWriter, r *http.Request) error {
+	k, err := a.Store.StudioKey(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, k.Verifier+"\n")
+	return nil
+}
+
