@@ -16,6 +16,7 @@ import (
 
 	"atelier/internal/api"
 	"atelier/internal/pdf"
+	"atelier/internal/provenance"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -182,6 +183,14 @@ func TestWebVerifyPage(t *testing.T) {
 			`href="/s/ana/key"`)
 		if strings.Contains(body, "Not genuine") || strings.Contains(body, `class="bar"`) {
 			t.Fatalf("the genuine page says not genuine, or shows the app's bar:\n%s", body)
+		}
+		fp, err := provenance.Fingerprint(key.Verifier)
+		if err != nil || !strings.Contains(body, `id="fingerprint">`+fp+`<`) {
+			t.Fatalf("the page lacks the key's fingerprint %q (%v)", fp, err)
+		}
+		res, body = anyone.get("/s/ana/key")
+		if res.StatusCode != 200 || body != key.Verifier+"\n" {
+			t.Fatalf("the key the page links to: %d %q, want %q", res.StatusCode, body, key.Verifier)
 		}
 
 		if _, err := s.DB().Exec(`UPDATE certificates SET signed = replace(signed, 'subject: "', 'subject: "X')`); err != nil {
@@ -367,6 +376,49 @@ func TestWebCertificateStory(t *testing.T) {
 		}
 		if _, ok, err := s.PieceCertificate(context.Background(), mustSlug(t, s, "ana").ID, id); ok || err != nil {
 			t.Fatalf("a refused story issued a certificate (%v)", err)
+		}
+	})
+}
+
+// A commissioned piece's certificate form starts from the commission's
+// story, on both databases; the certificate keeps the story as sent, and
+// an emptied story prints none.
+func TestWebCertificateStoryFromCommission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		b, ts := setUpStudio(t, s)
+		ana := mustSlug(t, s, "ana")
+		c, _, err := s.CreateInquiry(ctx, ana.ID, studio.InquiryFields{SubjectName: "Grandpa Joe", ContactName: "Lea", ContactEmail: "lea@example.com",
+			Story: "He fixed every clock in the village & never charged."}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		price := int64(45000)
+		if _, err := s.MoveCommission(ctx, ana.ID, c.ID, "", studio.Move{To: studio.Quoted, PriceCents: &price, DepositCents: &price, PromisedDate: "2099-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MoveCommission(ctx, ana.ID, c.ID, "", studio.Move{To: studio.Accepted}); err != nil {
+			t.Fatal(err)
+		}
+		piece, err := s.PieceOfCommission(ctx, ana.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.CollectorGrade(t, s, ana.ID, piece.ID)
+		page := "/pieces/" + piece.ID
+		res, body := b.get(page)
+		want(t, res, body, 200, `name="story" rows="5">He fixed every clock in the village &amp; never charged.</textarea>`)
+
+		res, body = b.post(page+"/certificate", url.Values{"story": {""}}, nil)
+		want(t, res, body, 303)
+		ic, ok, err := s.PieceCertificate(ctx, ana.ID, piece.ID)
+		if err != nil || !ok || ic.Story != "" {
+			t.Fatalf("certificate %+v, %v, %v: want one without a story", ic.Certificate, ok, err)
+		}
+		res, body = newBrowser(t, ts.URL).get("/v/" + ic.Serial)
+		want(t, res, body, 200, "Genuine")
+		if strings.Contains(body, "The story") {
+			t.Fatal("a certificate without a story shows a story")
 		}
 	})
 }
