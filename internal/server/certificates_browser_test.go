@@ -55,7 +55,7 @@ func TestBrowserVerifyPage(t *testing.T) {
 	ctx := headless(t)
 	s := storetest.Open(t, store.SQLite, nil)
 	_, ts := setUpStudio(t, s)
-	_, _, serial := certifiedEdition(t, s)
+	_, pieces, serial := certifiedEdition(t, s)
 	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
@@ -103,6 +103,29 @@ func TestBrowserVerifyPage(t *testing.T) {
 		if err != nil || !strings.Contains(edition, "1 of 12 certified so far") {
 			t.Fatalf("%s: edition %q (%v)", v.name, edition, err)
 		}
+	}
+
+	// The artist's side on a phone: the certificate and label cards of the
+	// certified piece fit the screen, with touch-sized links and buttons.
+	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+pieces[0]), chromedp.WaitVisible(chromedp.ID("certificate-serial")),
+		chromedp.ScrollIntoView(chromedp.ID("certificate")))
+	if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+		t.Fatalf("the piece's page scrolls sideways (%v)", err)
+	}
+	small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#certificate a, #labels button, #labels select, #labels input"))
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44 && e.type !== "radio").map(e => e.outerHTML.slice(0, 80))`))
+	if err != nil || len(small) > 0 {
+		t.Fatalf("touch targets under 44 px on the cards: %v %v", small, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(shots, "verify-piece-phone.png"), png, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	if _, err := s.DB().Exec(`UPDATE certificates SET signed = replace(signed, 'subject: "', 'subject: "X')`); err != nil {
