@@ -50,7 +50,7 @@ func backupStudio(ctx context.Context, args []string, e env) error {
 		return explain(err)
 	}
 	if passphrase == "" {
-		fmt.Fprintf(e.stderr, "atelier backup: warning: %s is NOT encrypted. It holds the password hashes and API token hashes of the studio: keep it as safe as the database, or use --passphrase-stdin.\n", *out)
+		fmt.Fprintf(e.stderr, "atelier backup: warning: %s is NOT encrypted. It holds the studio's private signing key (anyone with the file could sign certificates in its name) and the password and API token hashes: use --passphrase-stdin, or keep it as safe as the database.\n", *out)
 	}
 	fmt.Fprintf(e.stdout, "backed up studio %s to %s: %s\n", m.Studio, *out, summary(m))
 	return nil

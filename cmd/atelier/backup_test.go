@@ -323,7 +323,7 @@ func TestBackupAndRestoreRefuseBadInput(t *testing.T) {
 	}
 	plain := filepath.Join(dir, "ana.tar")
 	_, errOut, err = src.run("", "backup", "--studio", "ana", "--out", plain)
-	if err != nil || !strings.Contains(errOut, "NOT encrypted") || !strings.Contains(errOut, "password hashes") {
+	if err != nil || !strings.Contains(errOut, "NOT encrypted") || !strings.Contains(errOut, "private signing key") {
 		t.Fatalf("an unencrypted backup must warn on stderr: %v, stderr %q", err, errOut)
 	}
 	sealedBytes, _ := os.ReadFile(sealed)

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -64,8 +66,9 @@ func (a *API) verifyShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // verifySigned checks a signed certificate someone holds (the text of its
-// record and signature, as the API and the PDF give it) against the key of
-// the studio it names and the studio's records.
+// record and signature, as the API gives it: as the body, or as "signed" in
+// a JSON body) against the key of the studio it names and the studio's
+// records.
 func (a *API) verifySigned(w http.ResponseWriter, r *http.Request) error {
 	data, err := io.ReadAll(r.Body)
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -73,6 +76,16 @@ func (a *API) verifySigned(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return malformed("The request body could not be read.")
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		var body struct {
+			Signed string `json:"signed"`
+		}
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		if err := decode(r, &body); err != nil {
+			return err
+		}
+		data = []byte(body.Signed)
 	}
 	cc, err := a.Store.CheckSignedCertificate(r.Context(), data)
 	if err != nil {
@@ -97,4 +110,3 @@ func (a *API) studioKeyShow(w http.ResponseWriter, r *http.Request) error {
 	io.WriteString(w, k.Verifier+"\n")
 	return nil
 }
-

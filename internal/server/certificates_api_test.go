@@ -128,6 +128,11 @@ func TestCertificateThroughTheAPI(t *testing.T) {
 		if v := f.verifySigned(t, signed); v["genuine"] != true {
 			t.Fatalf("the held record: %v", v)
 		}
+		asJSON, _ := json.Marshal(map[string]string{"signed": signed})
+		if v := f.mustCall(t, "POST", "/api/v1/verify", "", string(asJSON), 200); v["genuine"] != true {
+			t.Fatalf("the held record as JSON: %v", v)
+		}
+		f.mustCall(t, "POST", "/api/v1/verify", "", `{"signed":1}`, 422)
 		other, _ := provenance.NewKey(rand.Reader, "ana")
 		decoded, _ := provenance.Decode([]byte(signed[:strings.Index(signed, "\n\n")+1]))
 		forged, _ := provenance.Sign(decoded, other.Signer)
