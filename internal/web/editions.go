@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 
+	"atelier/internal/pdf"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -130,6 +131,8 @@ type editionData struct {
 	ReissueOf                      *editionLink
 	Reissues                       []editionLink
 	Pieces                         []editionPieceRow
+	// Certified counts the pieces with a certificate.
+	Certified int
 	// Values and ReissueOpen keep a refused reissue form open with what
 	// was typed.
 	Values      url.Values
@@ -142,6 +145,24 @@ type editionLink struct{ ID, Label string }
 type editionPieceRow struct {
 	ID, Subject, Stage string
 	Number             int
+	// Serial is the piece's certificate, grouped; "" before it has one.
+	Serial string
+}
+
+// editionSerials are the certificates of the edition's pieces, grouped, by
+// piece: one query for the whole table. A certificate that no longer
+// verifies is logged and left out rather than keep the page from opening.
+func (w *Web) editionSerials(r *http.Request, p studio.Principal, editionID string) map[string]string {
+	list, err := w.store.EditionCertificates(r.Context(), p.Studio.ID, editionID)
+	if err != nil {
+		w.log.ErrorContext(r.Context(), "reading an edition's certificates", "edition", editionID, "err", err)
+		return nil
+	}
+	out := make(map[string]string, len(list))
+	for _, ic := range list {
+		out[ic.PieceID] = pdf.GroupSerial(ic.Serial)
+	}
+	return out
 }
 
 // editionAnswer is what a refused form puts back on the edition's page.
@@ -186,9 +207,11 @@ func (w *Web) renderEdition(rw http.ResponseWriter, r *http.Request, p studio.Pr
 	for _, ref := range as {
 		d.Reissues = append(d.Reissues, editionLink{ID: ref.ID, Label: editionLabel(ref, p.Studio)})
 	}
+	serials := w.editionSerials(r, p, e.ID)
 	for _, pc := range e.Pieces {
-		d.Pieces = append(d.Pieces, editionPieceRow{ID: pc.PieceID, Subject: pc.Subject, Stage: pc.Stage.Label(), Number: pc.Number})
+		d.Pieces = append(d.Pieces, editionPieceRow{ID: pc.PieceID, Subject: pc.Subject, Stage: pc.Stage.Label(), Number: pc.Number, Serial: serials[pc.PieceID]})
 	}
+	d.Certified = len(serials)
 	w.render(rw, r, a.status, "edition", pageData{Title: e.Title, Principal: &p, Nav: "editions", Message: a.message, Errors: a.errs, Data: d})
 	return nil
 }

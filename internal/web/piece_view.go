@@ -57,6 +57,9 @@ type pieceData struct {
 	Ovens []ovenChoice
 	Bake  *bakeView
 	Baked bool
+	// The certificate and the labels.
+	Cert  certificateCard
+	Label labelCard
 }
 
 type stageStep struct {

@@ -58,12 +58,20 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 	return nil
 }
 
-func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	s := p.Studio
-	form := settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
+// studioSettingsForm is the settings form filled with the studio's own.
+func studioSettingsForm(s studio.Studio) settingsForm {
+	return settingsForm{Name: s.Name, Artist: s.Artist, Currency: s.Currency, Timezone: s.Timezone,
 		Units: string(s.Units), Temperature: string(s.TemperatureUnit), Timezones: commonTimezones,
 		Origins: strings.Join(s.WebsiteOrigins, "\n"), Megapixels: strconv.FormatInt(s.PixelLimit/1_000_000, 10)}
-	w.render(rw, r, http.StatusOK, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings", Form: form})
+}
+
+func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	ls, err := w.store.LabelSettings(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
+	w.render(rw, r, http.StatusOK, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
+		Form: studioSettingsForm(p.Studio), Data: newLabelSettingsForm(ls)})
 	return nil
 }
 
@@ -78,8 +86,12 @@ func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.P
 		_, err = w.store.UpdateStudio(r.Context(), p.Studio.ID, upd)
 	}
 	if e, status, ok := formError(rw, err); ok {
+		ls, err := w.store.LabelSettings(r.Context(), p.Studio.ID)
+		if err != nil {
+			return err
+		}
 		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
-			Form: form, Message: e.Message, Errors: e.Fields})
+			Form: form, Data: newLabelSettingsForm(ls), Message: e.Message, Errors: e.Fields})
 		return nil
 	}
 	if err != nil {

@@ -93,6 +93,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /team/tokens/{id}/revoke", Handler: w.page(w.teamRevokeToken), Owner: true},
 		{Pattern: "GET /settings", Handler: w.page(w.settingsForm), Owner: true},
 		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit), Owner: true},
+		{Pattern: "POST /settings/labels", Handler: w.page(w.settingsLabels), Owner: true},
 		{Pattern: "GET /calendar", Handler: w.page(w.calendarShow)},
 		{Pattern: "POST /calendar/rotate", Handler: w.page(w.calendarRotate)},
 		{Pattern: "GET /commissions", Handler: w.page(w.commissionsList)},
@@ -116,6 +117,9 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /pieces/{id}/bakes/{bake}/readings", Handler: w.page(w.bakeReading)},
 		{Pattern: "POST /pieces/{id}/bakes/{bake}/finish", Handler: w.page(w.bakeFinish)},
 		{Pattern: "POST /pieces/{id}/ovens", Handler: w.page(w.ovenCreate)},
+		{Pattern: "POST /pieces/{id}/certificate", Handler: w.page(w.pieceCertificate)},
+		{Pattern: "GET /pieces/{id}/certificate.pdf", Handler: w.page(w.pieceCertificatePDF)},
+		{Pattern: "GET /pieces/{id}/label.pdf", Handler: w.page(w.pieceLabelPDF)},
 		{Pattern: "GET /bakes", Handler: w.page(w.bakesList)},
 		{Pattern: "POST /bakes", Handler: w.page(w.bakesCreate)},
 		{Pattern: "GET /bakes/{id}", Handler: w.page(w.bakeShow)},
@@ -129,6 +133,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "GET /editions/{id}", Handler: w.page(w.editionShow)},
 		{Pattern: "POST /editions/{id}/pieces", Handler: w.page(w.editionPiece)},
 		{Pattern: "POST /editions/{id}/reissue", Handler: w.page(w.editionReissue)},
+		{Pattern: "GET /editions/{id}/certificates.pdf", Handler: w.page(w.editionCertificatesPDF)},
 		{Pattern: "GET /clays", Handler: w.page(w.claysShow)},
 		{Pattern: "POST /clays", Handler: w.page(w.claySave), Owner: true},
 		{Pattern: "POST /ovens", Handler: w.page(w.ovensCreate)},
@@ -140,6 +145,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /p/{token}/photos", Handler: w.public(w.portalPhotos), MaxBody: intake.MaxInquiryBytes, Public: true},
 		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage), Public: true},
 		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto), Public: true},
+		{Pattern: "GET /v/{serial}", Handler: w.public(w.verifyShow), Public: true},
 		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
 	}
 	for i, rt := range routes {
