@@ -137,6 +137,7 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	river.AddWorker(workers, newMailWorker(st, cfg))
 	river.AddWorker(workers, newThumbnailWorker(st, cfg))
 	river.AddWorker(workers, newTimerWorker(st, cfg))
+	river.AddWorker(workers, newWitnessWorker(st, cfg))
 	if cfg.register != nil {
 		cfg.register(workers)
 	}

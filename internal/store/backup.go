@@ -76,6 +76,8 @@ func BackupTables() []BackupTable {
 		{Name: "logs", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "log_entries", Owner: "studio_id", OrderBy: "idx"},
 		{Name: "log_hashes", Owner: "studio_id", OrderBy: "idx"},
+		{Name: "studio_witnesses", Owner: "studio_id", OrderBy: "created_at, id"},
+		{Name: "log_cosignatures", Owner: "studio_id", OrderBy: "size, witness_id"},
 		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
 		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
 		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
@@ -98,6 +100,10 @@ func BackupTables() []BackupTable {
 func ephemeralTable(name string) bool {
 	switch name {
 	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens":
+		return true
+	case "witness_keys", "witnessed_logs":
+		// The install's duty as a witness of other studios' logs belongs to
+		// the install, not to a studio: a studio's backup does not carry it.
 		return true
 	}
 	return strings.HasPrefix(name, "river_") || strings.HasPrefix(name, "sqlite_")

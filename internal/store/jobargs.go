@@ -29,3 +29,12 @@ type TimerJob struct {
 
 // Kind names the job for River.
 func (TimerJob) Kind() string { return "timer" }
+
+// WitnessJob sends a studio log's current checkpoint to the witnesses the
+// studio lists, and keeps their cosignatures.
+type WitnessJob struct {
+	StudioID string `json:"studio_id"`
+}
+
+// Kind names the job for River.
+func (WitnessJob) Kind() string { return "witness" }

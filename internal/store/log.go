@@ -197,7 +197,20 @@ func appendLeaf(ctx context.Context, tx *Tx, studioID, kind, ref string, data []
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE logs SET size = $1, root = $2, checkpoint = $3, updated_at = $4 WHERE studio_id = $5`,
 		tree.N, tree.Hash[:], string(signed), tx.now, studioID)
-	return size, err
+	if err != nil {
+		return 0, err
+	}
+	return size, witnessLater(ctx, tx, studioID)
+}
+
+// witnessLater sends the new checkpoint to the studio's witnesses, if it
+// has any, by a durable job that commits with the append.
+func witnessLater(ctx context.Context, tx *Tx, studioID string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM studio_witnesses WHERE studio_id = $1`, studioID).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return tx.store.enqueue(ctx, tx, WitnessJob{StudioID: studioID})
 }
 
 // logEdition appends an edition's creation with its size.
@@ -242,8 +255,10 @@ func logOf(ctx context.Context, tx *Tx, where string, arg any) (ls LogState, err
 		return ls, err
 	}
 	copy(ls.Tree.Hash[:], root)
-	ls.Checkpoint = []byte(checkpoint)
-	return ls, nil
+	// The checkpoint is served with the witnesses' cosignatures of it.
+	cosigned, err := cosignatures(ctx, tx, ls.StudioID, ls.Tree.N)
+	ls.Checkpoint = append([]byte(checkpoint), cosigned...)
+	return ls, err
 }
 
 // LogTile reads a tile of the studio's log, by its C2SP tlog-tiles path

@@ -172,6 +172,9 @@ type Tx struct {
 	clock func() time.Time
 	// secret is the install secret, for the sealed signing keys.
 	secret []byte
+	// store is the store the transaction belongs to, for the jobs a
+	// helper enqueues with the transaction's writes.
+	store *Store
 	// stamped: now was read again when the first lock was held.
 	stamped bool
 }
@@ -221,7 +224,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, lock s
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, now: stamp(s.now()), lock: lock, clock: s.now, secret: s.secret}
+	tx := &Tx{Tx: sqlTx, now: stamp(s.now()), lock: lock, clock: s.now, secret: s.secret, store: s}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err

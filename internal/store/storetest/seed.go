@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"atelier/internal/cure"
+	"atelier/internal/provenance"
 	"atelier/internal/store"
 	"atelier/internal/studio"
 )
@@ -194,6 +195,7 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	if _, err := s.ReissueEdition(ctx, studioID, e.ID, 15, ""); err != nil {
 		tb.Fatal(err)
 	}
+	seedWitness(tb, s, studioID)
 	err = s.SetLabelSettings(ctx, studioID, studio.LabelSettings{Stock: "custom", OffsetXMM: 0.5, OffsetYMM: -1,
 		Custom: &studio.LabelGeometry{PageWidthMM: 210, PageHeightMM: 297, LabelWidthMM: 70, LabelHeightMM: 37, Columns: 3, Rows: 8, PitchXMM: 70, PitchYMM: 37}})
 	if err != nil {
@@ -234,4 +236,30 @@ func CollectorGrade(tb testing.TB, s *store.Store, studioID, pieceID string) sto
 		tb.Fatalf("piece is at %s after passing quality control", d.Stage)
 	}
 	return d
+}
+
+// seedWitness lists a witness for the studio and records its cosignature
+// of the current checkpoint, as the witness job would.
+func seedWitness(tb testing.TB, s *store.Store, studioID string) {
+	tb.Helper()
+	ctx := context.Background()
+	seed := make([]byte, 32)
+	vkey, err := provenance.WitnessKey("witness.example/w1", seed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.SetStudioWitnesses(ctx, studioID, 1, []store.StudioWitness{{URL: "https://witness.example/w1", Verifier: vkey}}); err != nil {
+		tb.Fatal(err)
+	}
+	subs, err := s.WitnessSubmissions(ctx, studioID)
+	if err != nil || len(subs) != 1 {
+		tb.Fatalf("witness submissions %v %v", subs, err)
+	}
+	lines, err := provenance.Cosign("witness.example/w1", seed, subs[0].Text)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.RecordCosignature(ctx, studioID, subs[0].Witness.ID, subs[0].Size, lines); err != nil {
+		tb.Fatal(err)
+	}
 }
