@@ -62,7 +62,7 @@ func auditLog(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, "FAIL", f)
 	}
 	if !a.OK() {
-		return fmt.Errorf("audit %s: %d broken rules; the first: %s", slug, len(a.Failures), a.Failures[0])
+		return fmt.Errorf("audit %s: %d rule(s) broken; the first at %s", slug, len(a.Failures), a.Failures[0])
 	}
 	fmt.Fprintln(e.stdout, "every rule holds")
 	return nil

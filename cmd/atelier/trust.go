@@ -277,7 +277,7 @@ func readCheckpoint(path, origin string) (tlog.Tree, error) {
 		return tlog.Tree{}, err
 	}
 	text, _, _ := strings.Cut(string(data), "\n\n")
-	cp, err := torchwood.ParseCheckpoint(text + "\n")
+	cp, err := torchwood.ParseCheckpoint(strings.TrimRight(text, "\n") + "\n")
 	if err != nil || cp.Origin != origin {
 		return tlog.Tree{}, fmt.Errorf("%s is not a checkpoint of the log %s: remove it to start afresh", path, origin)
 	}
