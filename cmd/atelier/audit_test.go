@@ -198,6 +198,20 @@ func TestAuditCatchesBrokenRules(t *testing.T) {
 	}
 }
 
+func TestAuditFollowsALogFromEmpty(t *testing.T) {
+	f := newFakeLog(t)
+	u := f.start()
+	c, _ := newChecking(t)
+	if out := c.must("", "audit", u); !strings.Contains(out, "0 entries") {
+		t.Fatalf("audit of an empty log:\n%s", out)
+	}
+	f.edition("ed1", 3)
+	f.certificate("ed1", 1, 3, f.key.Signer)
+	if out := c.must("", "audit", u); !strings.Contains(out, "2 entries: 1 editions, 1 certificates") {
+		t.Fatalf("audit of the grown log:\n%s", out)
+	}
+}
+
 func TestAuditRefusesATamperedLog(t *testing.T) {
 	other, _ := provenance.NewKey(rand.Reader, "ana")
 	for _, tc := range []struct {
@@ -219,6 +233,14 @@ func TestAuditRefusesATamperedLog(t *testing.T) {
 			f.tamper = func(path string, body []byte) []byte {
 				if strings.Contains(path, "/tile/entries/") {
 					return flip(body)
+				}
+				return body
+			}
+		}},
+		{"an endless answer", "longer than 4096 bytes", func(f *fakeLog) {
+			f.tamper = func(path string, body []byte) []byte {
+				if strings.HasSuffix(path, "/key") {
+					return append(body, make([]byte, 1<<20)...)
 				}
 				return body
 			}

@@ -99,19 +99,19 @@ type limitBodies struct {
 func (l limitBodies) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := l.rt.RoundTrip(req)
 	if err == nil {
-		res.Body = &limitedBody{ReadCloser: res.Body, left: l.max}
+		res.Body = &limitedBody{ReadCloser: res.Body, left: l.max, max: l.max}
 	}
 	return res, err
 }
 
 type limitedBody struct {
 	io.ReadCloser
-	left int64
+	left, max int64
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, fmt.Errorf("the response is longer than %d bytes", maxTileBytes)
+		return 0, fmt.Errorf("the response is longer than %d bytes", b.max)
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]
@@ -253,6 +253,9 @@ func (c *checker) consistent(ctx context.Context, origin string, tree tlog.Tree,
 		return fmt.Errorf("the log forked: the server's checkpoint has the same size but another root than %s", seen)
 	case tree.N == old.N:
 		return nil
+	case old.N == 0:
+		// Every tree extends the empty one: there is nothing to prove.
+		return writeAtomic(path, signed)
 	}
 	fetcher, err := c.tiles()
 	if err != nil {
