@@ -28,6 +28,8 @@ Usage:
   atelier token revoke --token T [--data ./data]
   atelier backup  --studio SLUG --out FILE [--passphrase-stdin] [--data ./data]
   atelier restore [--data ./data] FILE [--passphrase-stdin]
+  atelier verify  [--key VKEY] [--base-url URL] [--config-dir DIR] URL-OR-SERIAL
+  atelier audit   [--key VKEY] [--config-dir DIR] BASE/s/SLUG
 
 Environment:
   ATELIER_DATABASE_URL  a postgres:// URL; empty means SQLite at DATA/atelier.db
@@ -36,6 +38,7 @@ Environment:
   ATELIER_SMTP_URL      smtp://user:pass@host:587?from=studio@example.com: also e-mail messages to clients
   ATELIER_INQUIRIES_PER_HOUR  public inquiries accepted per address and hour (default 10)
   ATELIER_TRUSTED_PROXIES     load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)
+  ATELIER_CONFIG_DIR    where verify and audit keep pinned keys and seen checkpoints
   ATELIER_ADDR, ATELIER_DATA, ATELIER_SHUTDOWN_TIMEOUT  defaults for --addr, --data and --shutdown-timeout
 `
 
@@ -90,6 +93,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return backupStudio(ctx, rest, e)
 	case cmd == "restore":
 		return restoreStudio(ctx, rest, e)
+	case cmd == "verify":
+		return verifyCertificate(ctx, rest, e)
+	case cmd == "audit":
+		return auditLog(ctx, rest, e)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
