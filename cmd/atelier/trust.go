@@ -39,13 +39,25 @@ type trustOptions struct {
 	key       string
 	configDir string
 	timeout   time.Duration
+	// witnesses are cosigning keys of witnesses whose cosignatures the
+	// checkpoint must carry: need of them (all when need is 0).
+	witnesses stringList
+	need      int
 }
+
+// stringList is a flag given as often as needed.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(v string) error { *l = append(*l, strings.TrimSpace(v)); return nil }
 
 func trustFlags(fs *flag.FlagSet, e env, timeout time.Duration) *trustOptions {
 	o := &trustOptions{}
 	fs.StringVar(&o.key, "key", "", "the studio's verifier key (name+hash+key), as the studio gave it you; otherwise the pinned one")
 	fs.StringVar(&o.configDir, "config-dir", e.getenv("ATELIER_CONFIG_DIR"), "where pinned keys and seen checkpoints are kept (default: the user's config directory/atelier)")
 	fs.DurationVar(&o.timeout, "timeout", timeout, "how long the whole check may take")
+	fs.Var(&o.witnesses, "witness", "a witness's cosignature key (name+hash+key) whose cosignature the log's checkpoint must carry; give it once per witness")
+	fs.IntVar(&o.need, "witnesses-needed", 0, "how many of the --witness keys must have cosigned (default: all)")
 	return o
 }
 
@@ -217,16 +229,36 @@ func (c *checker) signedCheckpoint(ctx context.Context, vkey string) (tlog.Tree,
 	if err != nil {
 		return tlog.Tree{}, nil, fmt.Errorf("the log's checkpoint could not be fetched: %w", err)
 	}
-	tree, err := openCheckpoint(signed, vkey)
+	tree, err := c.openCheckpoint(signed, vkey)
 	return tree, signed, err
 }
 
-func openCheckpoint(signed []byte, vkey string) (tlog.Tree, error) {
+func (c *checker) openCheckpoint(signed []byte, vkey string) (tlog.Tree, error) {
 	tree, err := provenance.OpenCheckpoint(signed, vkey)
 	if err != nil {
 		return tree, fmt.Errorf("the log's checkpoint is not signed by the studio's key: %v", strings.TrimPrefix(err.Error(), "provenance: "))
 	}
-	return tree, nil
+	return tree, c.witnessed(signed)
+}
+
+// witnessed checks the witness policy of the flags: the checkpoint carries
+// the cosignatures of enough of the witnesses named.
+func (c *checker) witnessed(signed []byte) error {
+	if len(c.opt.witnesses) == 0 {
+		return nil
+	}
+	need := c.opt.need
+	if need <= 0 || need > len(c.opt.witnesses) {
+		need = len(c.opt.witnesses)
+	}
+	n, err := provenance.Cosigners(signed, c.opt.witnesses)
+	if err != nil {
+		return err
+	}
+	if n < need {
+		return fmt.Errorf("the log's checkpoint is cosigned by %d of the witnesses named, not the %d required", n, need)
+	}
+	return nil
 }
 
 func (c *checker) checkpointPath(origin string) string {

@@ -148,7 +148,7 @@ func (c *checker) verify(ctx context.Context, serial string) (studio.Certificate
 	if doc.Log == nil {
 		return cert, at, errors.New("the studio's log does not hold the certificate")
 	}
-	tree, err := openCheckpoint([]byte(doc.Log.Checkpoint), vkey)
+	tree, err := c.openCheckpoint([]byte(doc.Log.Checkpoint), vkey)
 	if err != nil {
 		return cert, at, err
 	}

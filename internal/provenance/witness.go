@@ -177,3 +177,30 @@ func CheckCosignatures(checkpointText string, lines []byte, vkey string) ([]byte
 	}
 	return out, nil
 }
+
+// Cosigners counts the witnesses, of those whose cosigning keys are
+// given, that cosigned a signed checkpoint. A key that does not parse is
+// an error.
+func Cosigners(signed []byte, witnessKeys []string) (int, error) {
+	var vs []note.Verifier
+	for _, k := range witnessKeys {
+		v, err := torchwood.NewCosignatureVerifier(k)
+		if err != nil {
+			return 0, fmt.Errorf("provenance: %q is not a witness's cosignature key", k)
+		}
+		vs = append(vs, v)
+	}
+	n, err := note.Open(signed, note.VerifierList(vs...))
+	var unverified *note.UnverifiedNoteError
+	if errors.As(err, &unverified) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	for _, s := range n.Sigs {
+		seen[fmt.Sprintf("%s+%08x", s.Name, s.Hash)] = true
+	}
+	return len(seen), nil
+}
