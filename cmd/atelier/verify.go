@@ -68,6 +68,9 @@ func verifyCertificate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if isCertificateFile(target) {
+		return verifyFile(target, opt, e)
+	}
 	base, serial, err := certificateAddress(target, *baseURL)
 	if err != nil {
 		return err

@@ -57,6 +57,11 @@ type CertificatePage struct {
 	KeyName string
 	// Fingerprint is the key's fingerprint as it is to be printed.
 	Fingerprint string
+	// Bundle, when set, is the certificate's bundle (provenance.Bundle:
+	// the signed record, its inclusion proof and checkpoint, the key),
+	// embedded in the PDF as a file attachment, so that the PDF alone
+	// proves the certificate offline.
+	Bundle []byte
 }
 
 // Certificates writes one page per certificate to w: an edition of 20
@@ -83,6 +88,7 @@ func Certificates(w io.Writer, size PageSize, pages []CertificatePage) error {
 	doc.SetCatalogSort(true) // map order would otherwise change the bytes
 	doc.SetCellMargin(0)
 	setMetadata(doc, pages)
+	attach(doc, pages)
 	for i, p := range pages {
 		doc.AddPage()
 		l := &layout{doc: doc, w: pw, h: ph, s: pw / 105}
@@ -476,3 +482,20 @@ var covered = sync.OnceValue(func() func(rune) bool {
 		return r >= 0 && r < 0x10000 && has[r/64]&(1<<(r%64)) != 0
 	}
 })
+
+// BundleName is the name a certificate's bundle is attached under.
+func BundleName(serial string) string { return "atelier-certificate-" + serial + ".json" }
+
+// attach embeds each page's bundle as a file attachment of the document.
+func attach(doc *fpdf.Fpdf, pages []CertificatePage) {
+	var as []fpdf.Attachment
+	for _, p := range pages {
+		if p.Bundle != nil {
+			as = append(as, fpdf.Attachment{Content: p.Bundle, Filename: BundleName(p.Certificate.Serial),
+				Description: "The signed certificate with its proof of inclusion in the studio's log"})
+		}
+	}
+	if len(as) > 0 {
+		doc.SetAttachments(as)
+	}
+}
