@@ -57,7 +57,9 @@ func newTransferCode(ctx context.Context, tx *Tx, studioID, serial string, stub 
 // transfer code when this is its first print: the sealed copy is deleted
 // in the transaction that hands it out, so that a reprint (or a print of
 // a certificate since transferred) gets "". A first print that then fails
-// to render loses its stub; the code was handed out at issue.
+// to render loses its stub; the code was handed out at issue. A
+// certificate issued before transfer codes existed gets its code at its
+// next print, on that print's stub.
 func (s *Store) CertificateForPrint(ctx context.Context, studioID, serial string) (ic IssuedCertificate, code string, err error) {
 	if !provenance.ValidSerial(serial) {
 		return ic, "", notFound("certificate")
@@ -66,7 +68,15 @@ func (s *Store) CertificateForPrint(ctx context.Context, studioID, serial string
 		if ic, err = certificateBySerial(ctx, tx, studioID, serial); err != nil {
 			return err
 		}
-		code, err = takeStub(ctx, tx, studioID, serial)
+		if code, err = takeStub(ctx, tx, studioID, serial); code != "" || err != nil {
+			return err
+		}
+		var stored sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT transfer_code_hash FROM certificates WHERE serial = $1`+tx.lock, serial).Scan(&stored)
+		if err != nil || stored.Valid {
+			return err
+		}
+		code, err = newTransferCode(ctx, tx, studioID, serial, false)
 		return err
 	})
 	return ic, code, err

@@ -234,3 +234,67 @@ func TestProvenanceShowsChosenNamesAndErasure(t *testing.T) {
 		}
 	})
 }
+
+// A certificate issued before transfer codes existed gets its code at its
+// next print, once.
+func TestCertificateWithoutCodeGetsOneAtItsNextPrint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st, ic := issue(t, s, "ana")
+		if _, err := s.DB().ExecContext(ctx, `UPDATE certificates SET transfer_code_hash = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM certificate_stubs`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.TransferCertificate(ctx, studio.Transfer{Serial: ic.Serial, Code: ic.TransferCode, NewOwnerName: "M"})
+		if studio.ErrorCode(err) != studio.Forbidden {
+			t.Fatalf("a certificate without a code: %v", err)
+		}
+		_, code, err := s.CertificateForPrint(ctx, st.ID, ic.Serial)
+		if err != nil || code == "" {
+			t.Fatalf("print of a certificate without a code: %q, %v", code, err)
+		}
+		if _, again, _ := s.CertificateForPrint(ctx, st.ID, ic.Serial); again != "" {
+			t.Fatalf("the next print has a code too: %q", again)
+		}
+		if _, err := s.TransferCertificate(ctx, studio.Transfer{Serial: ic.Serial, Code: code, NewOwnerName: "M"}); err != nil {
+			t.Fatalf("the printed code: %v", err)
+		}
+	})
+}
+
+// A backup carries the owners (names, salts, the choice to show) and the
+// codes' hashes, so that codes keep working after a restore; it does not
+// carry the sealed code of an unprinted certificate.
+func TestRestoredStudioKeepsOwnersAndCodes(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		src := storetest.Open(t, d, nil)
+		st, ic := issue(t, src, "ana")
+		next, err := src.TransferCertificate(ctx, studio.Transfer{Serial: ic.Serial, Code: ic.TransferCode, NewOwnerName: "Marta", ShowName: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unprinted, err := src.IssueCertificate(ctx, st.ID, storetest.CollectorGradeNew(t, src, st.ID), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables := viaJSON(t, dumpStudio(t, src, "ana"))
+		dst := storetest.Open(t, d, nil)
+		if err := dst.RestoreStudio(ctx, tables); err != nil {
+			t.Fatal(err)
+		}
+		cc, err := dst.CheckCertificate(ctx, ic.Serial)
+		if err != nil || len(cc.Provenance) != 2 || cc.Provenance[1].Owner != "Marta" {
+			t.Fatalf("restored provenance %+v, %v", cc.Provenance, err)
+		}
+		if _, err := dst.TransferCertificate(ctx, studio.Transfer{Serial: ic.Serial, Code: next, NewOwnerName: "Jonas"}); err != nil {
+			t.Fatalf("the owner's code after a restore: %v", err)
+		}
+		if _, code, err := dst.CertificateForPrint(ctx, st.ID, unprinted.Serial); err != nil || code != "" {
+			t.Fatalf("a restored unprinted certificate prints %q, %v", code, err)
+		}
+		if _, err := dst.TransferCertificate(ctx, studio.Transfer{Serial: unprinted.Serial, Code: unprinted.TransferCode, NewOwnerName: "K"}); err != nil {
+			t.Fatalf("the code handed out at issue, after a restore: %v", err)
+		}
+	})
+}

@@ -68,6 +68,9 @@ func NormalizeTransferCode(typed string) (code string, ok bool) {
 	return code, true
 }
 
+// transferText bounds a serial or code as typed, spaces and all.
+var transferText = TextRule{Max: 64, Required: true}
+
 // Transfer is a request to hand a certificate on to a new owner, with the
 // code its present owner holds.
 type Transfer struct {
@@ -86,11 +89,7 @@ func (t *Transfer) Validate() error {
 	t.NewOwnerName = strings.TrimSpace(t.NewOwnerName)
 	f := Fields{}
 	f.Text("new_owner_name", t.NewOwnerName, NameText)
-	if t.Serial == "" {
-		f.Add("serial", "is required")
-	}
-	if strings.TrimSpace(t.Code) == "" {
-		f.Add("code", "is required")
-	}
+	f.Text("serial", t.Serial, transferText)
+	f.Text("code", t.Code, transferText)
 	return f.Err()
 }
