@@ -91,8 +91,14 @@ func (a *API) piecesCertify(w http.ResponseWriter, r *http.Request, p studio.Pri
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", a.issuedView(ic).PDFURL)
-	writeJSON(w, http.StatusCreated, a.issuedView(ic))
+	// The owner's transfer code is shown here once, for a shop to hand to
+	// the buyer, and again only on the stub of the first print.
+	out := struct {
+		issuedJSON
+		TransferCode string `json:"transfer_code"`
+	}{a.issuedView(ic), ic.TransferCode}
+	w.Header().Set("Location", out.PDFURL)
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 
@@ -121,7 +127,15 @@ func (a *API) certificatesShow(w http.ResponseWriter, r *http.Request, p studio.
 			return err
 		}
 	}
-	ic, err := a.Store.StudioCertificate(r.Context(), p.Studio.ID, serial)
+	var ic store.IssuedCertificate
+	var err error
+	if isPDF && r.Method == http.MethodGet {
+		// The first print takes the transfer code for its stub; a HEAD
+		// request, which renders nothing, must not.
+		ic, ic.TransferCode, err = a.Store.CertificateForPrint(r.Context(), p.Studio.ID, serial)
+	} else {
+		ic, err = a.Store.StudioCertificate(r.Context(), p.Studio.ID, serial)
+	}
 	if err != nil {
 		return err
 	}
@@ -156,6 +170,7 @@ func (a *API) writeCertificates(w http.ResponseWriter, size pdf.PageSize, filena
 		if err != nil {
 			return err
 		}
+		page.TransferCode = ic.TransferCode
 		pages = append(pages, page)
 	}
 	var buf bytes.Buffer

@@ -38,10 +38,14 @@ type verdictJSON struct {
 	// Log proves the certificate's place in the studio's log; null when
 	// the log does not hold it.
 	Log *logProofJSON `json:"log"`
+	// Provenance is the history of a genuine certificate on file, oldest
+	// first: its issue, then each transfer; empty otherwise.
+	Provenance []provenanceJSON `json:"provenance"`
 }
 
 func (a *API) verdictView(cc store.CertificateCheck) verdictJSON {
-	v := verdictJSON{Genuine: cc.Genuine, Reason: cc.Reason, Signed: string(cc.Signed), Log: logProofView(cc.Log)}
+	v := verdictJSON{Genuine: cc.Genuine, Reason: cc.Reason, Signed: string(cc.Signed), Log: logProofView(cc.Log),
+		Provenance: provenanceView(cc.Provenance)}
 	if cc.Certificate.Serial != "" {
 		c := certificateView(cc.Certificate)
 		v.Certificate = &c

@@ -62,6 +62,10 @@ type CertificatePage struct {
 	// embedded in the PDF as a file attachment, so that the PDF alone
 	// proves the certificate offline.
 	Bundle []byte
+	// TransferCode, when set, is printed on a stub at the foot of the page
+	// to cut off and hand to the next owner: only the first print of a
+	// certificate carries it.
+	TransferCode string
 }
 
 // Certificates writes one page per certificate to w: an edition of 20
@@ -194,21 +198,27 @@ type layout struct {
 
 func (l *layout) certificate(p CertificatePage, code qrCode) {
 	c := p.Certificate
-	bottomTop := l.footer(p, code)
-	y := 9 * l.s
+	// A stub takes the foot of the page: the space between the parts
+	// closes up to leave the story and the details their room.
+	base, gap := l.h-9*l.s, l.s
+	if p.TransferCode != "" {
+		base, gap = l.stub(p)-3*l.s, 0.6*l.s
+	}
+	bottomTop := l.footer(p, code, base)
+	y := 9 * gap
 	y = l.centred(y, titleStyle, "Certificate of Authenticity", 1)
-	y += 2 * l.s
+	y += 2 * gap
 	l.rule(l.w/2-10*l.s, l.w/2+10*l.s, y)
-	y += 5 * l.s
+	y += 5 * gap
 	y = l.centred(y, subjectStyle, c.Subject, 2)
-	y += 3 * l.s
+	y += 3 * gap
 	y = l.edition(y, c)
-	y += 4 * l.s
+	y += 4 * gap
 	y = l.centred(y, artistStyle, c.Artist, 1)
 	y = l.centred(y, studioStyle, c.StudioName, 1)
-	y += 4 * l.s
+	y += 4 * gap
 	y = l.details(y, c)
-	y += 3 * l.s
+	y += 3 * gap
 	l.story(c.Story, y, bottomTop-3*l.s)
 }
 
@@ -275,7 +285,7 @@ func (l *layout) story(text string, top, bottom float64) {
 
 // footer draws the signature line, serial, key and QR code at the foot of
 // the page and returns the top of what it drew (QR quiet zone included).
-func (l *layout) footer(p CertificatePage, code qrCode) float64 {
+func (l *layout) footer(p CertificatePage, code qrCode, base float64) float64 {
 	module := l.qrModule(code)
 	side := module * float64(code.size)
 	quiet := quietZone * module
@@ -284,7 +294,7 @@ func (l *layout) footer(p CertificatePage, code qrCode) float64 {
 	url := l.urlLines(clean(p.VerifyURL, false), urlW)
 	urlH := float64(len(url)) * 1.25 * l.size(smallStyle)
 	codeX := l.right - side
-	codeY := l.h - 9*l.s - urlH - quiet - side
+	codeY := base - urlH - quiet - side
 	code.draw(l.doc, codeX, codeY, module)
 	// The address goes below the quiet zone, which must stay blank.
 	l.lines(codeY+side+quiet, smallStyle, url, codeX-quiet, urlW, true, 1.25)
@@ -309,6 +319,40 @@ func (l *layout) footer(p CertificatePage, code qrCode) float64 {
 	}
 	l.lines(y, smallStyle, keys, l.left, colW, false, 1.3)
 	return codeY - quiet
+}
+
+// stubHeightA6 is the height of the transfer stub on A6, from its cut
+// line to the foot of the page.
+const stubHeightA6 = 17
+
+var (
+	stubLabelStyle = style{"", 5.5, muted}
+	stubCodeStyle  = style{"B", 12, ink}
+)
+
+// stub draws the detachable transfer stub across the foot of the page:
+// a dashed cut line with scissors, what the code is for, the code large
+// and grouped, and where to transfer. It returns the cut line's y.
+func (l *layout) stub(p CertificatePage) float64 {
+	top := l.h - stubHeightA6*l.s
+	l.doc.SetDrawColor(muted, muted, muted)
+	l.doc.SetLineWidth(0.2 * l.s)
+	l.doc.SetDashPattern([]float64{1.5 * l.s, 1 * l.s}, 0)
+	l.doc.Line(l.left+5*l.s, top, l.w-4*l.s, top)
+	l.doc.SetDashPattern(nil, 0)
+	// The scissors are in a core font, which no file embeds.
+	l.doc.SetFont("ZapfDingbats", "", 9*l.s)
+	l.doc.SetTextColor(muted, muted, muted)
+	l.doc.Text(l.left, top+1.1*l.s, "\x22") // ✂ in ZapfDingbats
+	width := l.right - l.left
+	l.set(stubLabelStyle)
+	label := l.wrap("Cut here · Transfer code — hand this to the next owner to transfer the certificate", width, 2)
+	y := l.lines(top+2*l.s, stubLabelStyle, label, l.left, width, false, 1.25)
+	y = l.lines(y+0.5*l.s, stubCodeStyle, []string{clean(p.TransferCode, false)}, l.left, width, false, 1.15)
+	l.set(stubLabelStyle)
+	where := l.urlLines("Transfer at "+clean(p.VerifyURL, false), width)
+	l.lines(y+0.5*l.s, stubLabelStyle, where[:min(len(where), 2)], l.left, width, false, 1.25)
+	return top
 }
 
 // urlLines breaks a verification address that is wider than width after

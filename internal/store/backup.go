@@ -78,6 +78,7 @@ func BackupTables() []BackupTable {
 		{Name: "log_hashes", Owner: "studio_id", OrderBy: "idx"},
 		{Name: "studio_witnesses", Owner: "studio_id", OrderBy: "created_at, id"},
 		{Name: "log_cosignatures", Owner: "studio_id", OrderBy: "size, witness_id"},
+		{Name: "certificate_owners", Owner: "studio_id", OrderBy: "log_idx"},
 		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
 		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
 		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
@@ -96,10 +97,14 @@ func BackupTables() []BackupTable {
 // ephemeralTable reports whether a table holds only passing state, or
 // belongs to a library that keeps its own: none of it goes into backups.
 // Calendar tokens are sealed with the install secret, which no backup
-// holds: a restored install issues new ones on first use.
+// holds: a restored install issues new ones on first use. The transfer
+// codes kept sealed for certificates' first prints are left out on
+// purpose: an archive, which may be unencrypted, must never carry a
+// working code in clear; the code was handed out when the certificate was
+// issued, and a restored install prints it on no stub.
 func ephemeralTable(name string) bool {
 	switch name {
-	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens":
+	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens", "certificate_stubs":
 		return true
 	case "witness_keys", "witnessed_logs":
 		// The install's duty as a witness of other studios' logs belongs to

@@ -21,6 +21,9 @@ type IssuedCertificate struct {
 	// Signed is the signed note, byte for byte as issued.
 	Signed []byte
 	Key    StudioKey
+	// TransferCode is the owner's transfer code, in its printed form: set
+	// only by IssueCertificate, the one time it is shown.
+	TransferCode string
 }
 
 // CertificateCheck is what verification finds about a serial: the record
@@ -36,6 +39,9 @@ type CertificateCheck struct {
 	// Log proves that the certificate is in the studio's log: nil when it
 	// is not logged (a serial the studio never issued).
 	Log *LogProof
+	// Provenance is the certificate's history, for a genuine record on
+	// file: its issue, then each transfer, oldest first.
+	Provenance []ProvenanceEntry
 }
 
 // IssueCertificate issues the certificate of a collector-grade piece,
@@ -82,7 +88,10 @@ func (s *Store) IssueCertificate(ctx context.Context, studioID, pieceID string, 
 			return err
 		}
 		ic.Certificate, ic.StudioID, ic.PieceID, ic.Signed = c, studioID, pieceID, signed
-		_, err = appendLeaf(ctx, tx, studioID, entryCertificate, c.Serial, signed)
+		if _, err = appendLeaf(ctx, tx, studioID, entryCertificate, c.Serial, signed); err != nil {
+			return err
+		}
+		ic.TransferCode, err = newTransferCode(ctx, tx, studioID, c.Serial, true)
 		return err
 	})
 	return ic, err
@@ -206,6 +215,11 @@ func (s *Store) CheckCertificate(ctx context.Context, serial string) (cc Certifi
 		cc.Certificate, cc.Genuine, cc.Reason = judge(cc.Signed, cc.Key.Verifier, serial)
 		if cc.Log, err = logged(ctx, tx, cc.StudioID, serial); err != nil {
 			return err
+		}
+		if cc.Genuine {
+			if cc.Provenance, err = provenanceOf(ctx, tx, cc); err != nil {
+				return err
+			}
 		}
 		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, cc.EditionID)
 		return err
@@ -390,6 +404,9 @@ func (s *Store) CheckSignedCertificate(ctx context.Context, signed []byte) (cc C
 		}
 		cc.Genuine = true
 		if cc.Log, err = logged(ctx, tx, cc.StudioID, c.Serial); err != nil {
+			return err
+		}
+		if cc.Provenance, err = provenanceOf(ctx, tx, cc); err != nil {
 			return err
 		}
 		cc.Certified, err = certifiedIn(ctx, tx, cc.StudioID, c.EditionID)

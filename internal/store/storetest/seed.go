@@ -16,8 +16,9 @@ import (
 // a reference photo and a variant, a quote, its piece walked to quality
 // control (a bake logged on the way) and failed there, an oven reading and
 // a running bake with a thermometer reading, an edition with its master and
-// a mould, a numbered piece and a reissue, a client's and a studio's
-// message (queued for mail). Backup tests use it so that each table
+// a mould, a numbered piece whose certificate was handed on to a
+// collector, and a reissue, a client's and a studio's message (queued for
+// mail). Backup tests use it so that each table
 // travels in their round trips.
 func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSHA string) {
 	tb.Helper()
@@ -189,7 +190,13 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	}
 	CollectorGrade(tb, s, studioID, first.ID)
 	story := "Cast from the master of the first Rose."
-	if _, err := s.IssueCertificate(ctx, studioID, first.ID, &story); err != nil {
+	ic, err := s.IssueCertificate(ctx, studioID, first.ID, &story)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Sold, and handed on to a collector who shows her name.
+	t := studio.Transfer{Serial: ic.Serial, Code: ic.TransferCode, NewOwnerName: "Marta Lindqvist", ShowName: true}
+	if _, err := s.TransferCertificate(ctx, t); err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := s.ReissueEdition(ctx, studioID, e.ID, 15, ""); err != nil {
