@@ -170,7 +170,7 @@ func (a *API) writeCertificates(w http.ResponseWriter, size pdf.PageSize, filena
 		if err != nil {
 			return err
 		}
-		page.TransferCode = ic.TransferCode
+		page.TransferCode, page.Bundle = ic.TransferCode, ic.Bundle
 		pages = append(pages, page)
 	}
 	var buf bytes.Buffer

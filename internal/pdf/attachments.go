@@ -18,37 +18,41 @@ const maxAttachment = 1 << 20
 // it never fails on what it does not understand, it only finds less.
 func EmbeddedFiles(data []byte) [][]byte {
 	var out [][]byte
-	for rest := data; ; {
-		i := bytes.Index(rest, []byte("/EmbeddedFile"))
+	for at := 0; ; {
+		i := bytes.Index(data[at:], []byte("/EmbeddedFile"))
 		if i < 0 {
 			return out
 		}
-		rest = rest[i+len("/EmbeddedFile"):]
-		// The stream that follows this object's dictionary.
-		end := bytes.Index(rest, []byte("endobj"))
-		s := bytes.Index(rest, []byte("stream"))
-		if s < 0 || (end >= 0 && s > end) {
+		i += at
+		at = i + len("/EmbeddedFile")
+		// The object's dictionary runs from its "obj" to its stream, in
+		// whatever order its keys come.
+		start := bytes.LastIndex(data[:i], []byte("obj"))
+		end := bytes.Index(data[at:], []byte("endobj"))
+		s := bytes.Index(data[at:], []byte("stream"))
+		if start < 0 || s < 0 || (end >= 0 && s > end) {
 			continue
 		}
-		dict := rest[:s]
-		body := rest[s+len("stream"):]
+		dict := data[start : at+s]
+		body := data[at+s+len("stream"):]
 		body = bytes.TrimPrefix(body, []byte("\r"))
 		body = bytes.TrimPrefix(body, []byte("\n"))
 		e := bytes.Index(body, []byte("endstream"))
 		if e < 0 {
 			return out
 		}
-		raw := bytes.TrimRight(body[:e], "\r\n")
-		if content, err := inflate(dict, raw); err == nil {
+		// A deflated stream ends itself (zlib reads up to its checksum and
+		// no further); a raw one loses the end of line before endstream.
+		if content, err := inflate(dict, body[:e]); err == nil {
 			out = append(out, content)
 		}
-		rest = body[e:]
+		at = len(data) - len(body) + e
 	}
 }
 
 func inflate(dict, raw []byte) ([]byte, error) {
 	if !bytes.Contains(dict, []byte("/FlateDecode")) {
-		return raw, nil
+		return bytes.TrimRight(raw, "\r\n"), nil
 	}
 	r, err := zlib.NewReader(bytes.NewReader(raw))
 	if err != nil {

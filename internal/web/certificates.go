@@ -32,6 +32,35 @@ type verifyData struct {
 	KeyName, Finger string
 	// Completed is the day the piece was finished, for people.
 	Completed string
+	// Provenance is the certificate's history: its issue, then each change
+	// of hands; Logged says the studio's log holds it, so that its bundle
+	// can be downloaded.
+	Provenance []store.ProvenanceEntry
+	Logged     bool
+	LogIndex   int64
+	LogSize    int64
+}
+
+// verifyBundle hands anyone the certificate's bundle: the signed record,
+// its inclusion proof in the studio's log with the signed, cosigned
+// checkpoint, and the studio's key, to keep and check offline with
+// atelier verify FILE.
+func (w *Web) verifyBundle(rw http.ResponseWriter, r *http.Request) error {
+	bundle, err := w.store.PublicCertificateBundle(r.Context(), r.PathValue("serial"))
+	if e, ok := errors.AsType[*studio.Error](err); ok && e.Code == studio.NotFound {
+		w.NotFound(rw, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h := rw.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", pdf.BundleName(r.PathValue("serial"))))
+	h.Set("Cache-Control", "no-store")
+	rw.WriteHeader(http.StatusOK)
+	rw.Write(bundle)
+	return nil
 }
 
 // verifyShow is the page a certificate's QR code opens: anyone, signed in
@@ -50,7 +79,10 @@ func (w *Web) verifyShow(rw http.ResponseWriter, r *http.Request) error {
 	if !cc.Genuine {
 		d.Reason = sentence(cc.Reason)
 	}
-	d.Completed = cc.Completed
+	d.Completed, d.Provenance = cc.Completed, cc.Provenance
+	if cc.Log != nil {
+		d.Logged, d.LogIndex, d.LogSize = true, cc.Log.Index, cc.Log.Tree.N
+	}
 	if day, err := time.Parse(time.DateOnly, cc.Completed); err == nil {
 		d.Completed = day.Format("2 January 2006")
 	}
@@ -165,6 +197,12 @@ func (w *Web) pieceCertificatePDF(rw http.ResponseWriter, r *http.Request, p stu
 	if !ok {
 		return studio.Errorf(studio.NotFound, "This piece has no certificate yet: issue it on the piece's page once the piece is collector-grade.")
 	}
+	if r.Method == http.MethodGet {
+		// The first print carries the owner's transfer code on its stub.
+		if ic, ic.TransferCode, err = w.store.CertificateForPrint(r.Context(), p.Studio.ID, ic.Serial); err != nil {
+			return err
+		}
+	}
 	return w.certificatesPDF(rw, size, "certificate-"+ic.Serial+".pdf", []store.IssuedCertificate{ic})
 }
 
@@ -194,6 +232,7 @@ func (w *Web) certificatesPDF(rw http.ResponseWriter, size pdf.PageSize, filenam
 		if err != nil {
 			return err
 		}
+		page.TransferCode, page.Bundle = ic.TransferCode, ic.Bundle
 		pages = append(pages, page)
 	}
 	var buf bytes.Buffer

@@ -146,6 +146,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /p/{token}/messages", Handler: w.public(w.portalMessage), Public: true},
 		{Pattern: "GET /p/{token}/photos/{photo}/{size}", Handler: w.public(w.portalPhoto), Public: true},
 		{Pattern: "GET /v/{serial}", Handler: w.public(w.verifyShow), Public: true},
+		{Pattern: "GET /v/{serial}/bundle", Handler: w.public(w.verifyBundle), Public: true},
 		{Pattern: "GET /static/{file}", Handler: http.HandlerFunc(w.static), Public: true},
 	}
 	for i, rt := range routes {
