@@ -13,6 +13,7 @@ import (
 
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
+	"atelier/internal/studio"
 )
 
 // chromiumOrSkip finds the browser, or skips the test when it is missing
@@ -56,6 +57,14 @@ func TestBrowserVerifyPage(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, nil)
 	_, ts := setUpStudio(t, s)
 	_, pieces, serial := certifiedEdition(t, s)
+	// The piece changes hands once: the provenance names its new owner.
+	_, code, err := s.CertificateForPrint(context.Background(), mustSlug(t, s, "ana").ID, serial)
+	if err != nil || code == "" {
+		t.Fatalf("no transfer code at the first print: %v", err)
+	}
+	if _, err := s.TransferCertificate(context.Background(), studio.Transfer{Serial: serial, Code: code, NewOwnerName: "Zoë Ørsted", ShowName: true}); err != nil {
+		t.Fatal(err)
+	}
 	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
@@ -102,6 +111,14 @@ func TestBrowserVerifyPage(t *testing.T) {
 		edition, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("edition")))
 		if err != nil || !strings.Contains(edition, "1 of 12 certified so far") {
 			t.Fatalf("%s: edition %q (%v)", v.name, edition, err)
+		}
+		run("scroll to the provenance", chromedp.ScrollIntoView(chromedp.ID("provenance")))
+		history, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("provenance")))
+		if err != nil || !strings.Contains(history, "issued by") || !strings.Contains(history, "to Zoë Ørsted") {
+			t.Fatalf("%s: provenance %q (%v)", v.name, history, err)
+		}
+		if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+			t.Fatalf("%s: the provenance makes the page scroll sideways (%v)", v.name, err)
 		}
 	}
 
