@@ -222,6 +222,13 @@ func checkSigning(t *testing.T, src, dst *store.Store) {
 	if cc, err := dst.CheckCertificate(ctx, serial); err != nil || !cc.Genuine {
 		t.Fatalf("a certificate issued before the move: %+v %v", cc, err)
 	}
+	// The restored studio serves the same checkpoint, cosignatures and
+	// all, and appends to the same tree.
+	srcLog, _ := src.Log(ctx, "ana")
+	dstLog, err := dst.Log(ctx, "ana")
+	if err != nil || !bytes.Equal(dstLog.Checkpoint, srcLog.Checkpoint) || dstLog.Tree != srcLog.Tree {
+		t.Fatalf("the restored log serves another checkpoint:\n%s\nwant\n%s (%v)", dstLog.Checkpoint, srcLog.Checkpoint, err)
+	}
 	id := storetest.CollectorGradeNew(t, dst, after.StudioID)
 	ic, err := dst.IssueCertificate(ctx, after.StudioID, id, nil)
 	if err != nil {
@@ -229,6 +236,18 @@ func checkSigning(t *testing.T, src, dst *store.Store) {
 	}
 	if cc, err := dst.CheckCertificate(ctx, ic.Serial); err != nil || !cc.Genuine {
 		t.Fatalf("a certificate issued after the move: %+v %v", cc, err)
+	}
+	grown, _ := dst.Log(ctx, "ana")
+	bundle, err := dst.CertificateBundle(ctx, after.StudioID, ic.Serial)
+	if err != nil || grown.Tree.N != srcLog.Tree.N+1 {
+		t.Fatalf("the log after the move: %d leaves, want %d (%v)", grown.Tree.N, srcLog.Tree.N+1, err)
+	}
+	b, err := provenance.ParseBundle(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tree, err := b.Verify(after.Verifier); err != nil || tree != grown.Tree {
+		t.Fatalf("the new certificate's proof after the move: %v %v", tree, err)
 	}
 }
 
