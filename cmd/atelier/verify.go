@@ -18,6 +18,7 @@ import (
 )
 
 const verifyHelp = `Usage: atelier verify [flags] URL-OR-SERIAL
+       atelier verify [flags] FILE.pdf|FILE.json
 
 Checks a certificate of authenticity without taking the server's word for
 it. URL is the address on the certificate and its QR code, BASE/v/SERIAL; a
@@ -34,6 +35,15 @@ and checks, itself:
   - that the log only grew since the last checkpoint seen of it: a smaller
     log, or one of the same size with another root, is refused, and a larger
     one must prove its consistency from the log's tiles.
+
+With --witness KEY (once per witness), the checkpoint must also carry the
+cosignatures of those witnesses, or of --witnesses-needed of them.
+
+A FILE is checked offline, with no server: a certificate PDF carries its
+bundle (the signed certificate, its C2SP tlog-proof of inclusion with the
+cosigned checkpoint, the studio's key) as an attachment, and the verification
+page offers the bundle as a file. Its signature and inclusion are checked
+against --key or a key pinned before, never against the key it carries.
 
 Pinned keys are kept in CONFIG/keys/HOST/SLUG and the last checkpoint seen of
 each log in CONFIG/checkpoints/ORIGIN, where CONFIG is --config-dir.
