@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/internal/intake"
 	"atelier/internal/pdf"
 	"atelier/internal/provenance"
 	"atelier/internal/store"
@@ -164,20 +165,11 @@ func (a *API) editionsCertificates(w http.ResponseWriter, r *http.Request, p stu
 }
 
 func (a *API) writeCertificates(w http.ResponseWriter, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
-	pages := make([]pdf.CertificatePage, 0, len(list))
-	for _, ic := range list {
-		page, err := pdf.PageOf(ic.Certificate, a.BaseURL, ic.Key.Verifier)
-		if err != nil {
-			return err
-		}
-		page.TransferCode, page.Bundle = ic.TransferCode, ic.Bundle
-		pages = append(pages, page)
-	}
-	var buf bytes.Buffer
-	if err := pdf.Certificates(&buf, size, pages); err != nil {
+	data, err := intake.PrintCertificates(a.BaseURL, size, list)
+	if err != nil {
 		return err
 	}
-	writePDF(w, filename, buf.Bytes())
+	writePDF(w, filename, data)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/internal/intake"
 	"atelier/internal/pdf"
 	"atelier/internal/store"
 	"atelier/internal/studio"
@@ -226,20 +226,11 @@ func (w *Web) editionCertificatesPDF(rw http.ResponseWriter, r *http.Request, p 
 // certificatesPDF renders the certificates into a buffer, so that a
 // failure is an error page rather than half a file, and sends them.
 func (w *Web) certificatesPDF(rw http.ResponseWriter, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
-	pages := make([]pdf.CertificatePage, 0, len(list))
-	for _, ic := range list {
-		page, err := pdf.PageOf(ic.Certificate, w.cfg.BaseURL, ic.Key.Verifier)
-		if err != nil {
-			return err
-		}
-		page.TransferCode, page.Bundle = ic.TransferCode, ic.Bundle
-		pages = append(pages, page)
-	}
-	var buf bytes.Buffer
-	if err := pdf.Certificates(&buf, size, pages); err != nil {
+	data, err := intake.PrintCertificates(w.cfg.BaseURL, size, list)
+	if err != nil {
 		return err
 	}
-	sendPDF(rw, filename, buf.Bytes())
+	sendPDF(rw, filename, data)
 	return nil
 }
 
