@@ -110,7 +110,16 @@ func submit(ctx context.Context, st *store.Store, client *http.Client, studioID 
 		st.RecordWitnessAnswer(ctx, studioID, sub.Witness.ID, size, c.Error())
 		return c
 	default:
-		why := fmt.Sprintf("answered %d: %s", res.StatusCode, strings.TrimSpace(string(body)))
+		// The protocol's refusals say why in a line of text; anything else
+		// is reported by its status alone, so that an address that is no
+		// witness never has its answer kept and shown.
+		why := fmt.Sprintf("answered %d", res.StatusCode)
+		switch res.StatusCode {
+		case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity:
+			if line, _, _ := strings.Cut(strings.TrimSpace(string(body)), "\n"); line != "" && len(line) <= 200 {
+				why += ": " + line
+			}
+		}
 		st.RecordWitnessAnswer(ctx, studioID, sub.Witness.ID, -1, why)
 		return errors.New(why)
 	}
