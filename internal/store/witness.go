@@ -237,6 +237,8 @@ func (s *Store) SetStudioWitnesses(ctx context.Context, studioID string, quorum 
 		if err != nil {
 			return err
 		}
+		// Witnesses no longer listed go; after this loop seen holds only the
+		// new ones, to insert, and the others keep their row and state.
 		for _, o := range old {
 			if !seen[o.Verifier] {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM studio_witnesses WHERE id = $1`, o.ID); err != nil {
