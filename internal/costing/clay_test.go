@@ -132,3 +132,20 @@ func TestFitModelLeastSquares(t *testing.T) {
 		t.Errorf("FitModel = %+v, %d; want k %g from 3", m, n, num/den)
 	}
 }
+
+// The clay example of docs/costing.md.
+func TestFitModelDocExample(t *testing.T) {
+	in := []Sample{
+		{30, 0, 12.1}, {38, 30, 15.0}, {45, 40, 21.5}, {50, 50, 22.0}, {42, 20, 90.0},
+	}
+	m, n := FitModel(in)
+	if n != 4 || !m.Fitted || math.Abs(m.GramsPerMM3-0.000379) > 0.0000005 {
+		t.Errorf("FitModel = %+v, %d; want k ≈ 0.000379 from 4", m, n)
+	}
+	if g := EstimateClay(40, 35, m); math.Abs(g-15.8) > 0.05 {
+		t.Errorf("40 mm, 35 %% foil: %.2f g, want ≈ 15.8", g)
+	}
+	if g := EstimateClay(40, 35, DefaultModel()); math.Abs(g-10.0) > 0.05 {
+		t.Errorf("default 40 mm, 35 %% foil: %.2f g, want ≈ 10.0", g)
+	}
+}
