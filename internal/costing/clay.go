@@ -21,8 +21,9 @@ const (
 	// 1.6–1.8 g/cm³, and we take the middle. A studio's fit replaces it.
 	DefaultDensityGPerCM3 = 1.7
 	// MaxFoilSharePct is the largest share of the volume the foil core
-	// may take: a core is kept smaller than the piece (guide 3.1), and
-	// the clay over it is a solid layer of about 2 mm (guide 4).
+	// may take: the core is kept smaller than the piece (guide, "Build a
+	// Stable Core") and the clay over it is a solid layer of about 2 mm
+	// (guide, "Sculpt the Basic Form").
 	MaxFoilSharePct = 90
 	// MinSamples is how many agreeing finished pieces a fit needs before
 	// it replaces the default model.
