@@ -71,6 +71,9 @@ type Config struct {
 	Mailer Mailer
 	// MailRetry tunes the retries of mail; the zero value is production's.
 	MailRetry MailRetry
+	// AllowPrivateWitnesses lets the witness job reach witnesses on
+	// loopback and private addresses (ATELIER_WITNESS_ALLOW_PRIVATE).
+	AllowPrivateWitnesses bool
 
 	// register adds workers, for the tests of this package.
 	register func(*river.Workers)

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -32,7 +35,36 @@ type witnessWorker struct {
 }
 
 func newWitnessWorker(st *store.Store, cfg Config) *witnessWorker {
-	return &witnessWorker{st: st, client: &http.Client{Timeout: 10 * time.Second}, log: cfg.Log}
+	return &witnessWorker{st: st, client: WitnessClient(cfg.AllowPrivateWitnesses), log: cfg.Log}
+}
+
+// WitnessClient is the HTTP client that talks to witnesses. A studio's
+// owner names their addresses, so unless allowPrivate it refuses to
+// connect to loopback, private, link-local and other non-public
+// addresses, whatever a name resolves to: a witness list must not become
+// a way to reach the install's own network.
+func WitnessClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return err
+			}
+			ip = ip.Unmap()
+			if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+				return fmt.Errorf("refused to reach %s: not a public address (set ATELIER_WITNESS_ALLOW_PRIVATE=1 for witnesses on a private network)", ip)
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 2}
+	return &http.Client{Timeout: 10 * time.Second, Transport: transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // Timeout bounds a run below River's rescue of stuck jobs.
