@@ -55,6 +55,7 @@ func BackupTables() []BackupTable {
 			purpose: func(r Row) string { id, _ := r["studio_id"].(string); return signerPurpose(id) },
 			check:   checkKeyRow},
 		{Name: "label_settings", Owner: "studio_id", OrderBy: "studio_id"},
+		{Name: "costing_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "users", Owner: "studio_id", OrderBy: "id"},
 		{Name: "api_tokens", Owner: "studio_id", OrderBy: "id"},
 		{Name: "files", Owner: "studio_id", OrderBy: "id", Blob: "sha256", BlobSize: "size"},

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/costing"
 	"atelier/internal/cure"
 	"atelier/internal/provenance"
 	"atelier/internal/store"
@@ -203,6 +204,9 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 		tb.Fatal(err)
 	}
 	seedWitness(tb, s, studioID)
+	if _, err := s.SetCostingRates(ctx, studioID, costing.Rates{HourlyRateCents: 3500, KWhPriceMilliCents: 31720, Markup: 2.5, Rounding: costing.RoundFive}); err != nil {
+		tb.Fatal(err)
+	}
 	err = s.SetLabelSettings(ctx, studioID, studio.LabelSettings{Stock: "custom", OffsetXMM: 0.5, OffsetYMM: -1,
 		Custom: &studio.LabelGeometry{PageWidthMM: 210, PageHeightMM: 297, LabelWidthMM: 70, LabelHeightMM: 37, Columns: 3, Rows: 8, PitchXMM: 70, PitchYMM: 37}})
 	if err != nil {
