@@ -212,7 +212,7 @@ type MaterialUpdate struct {
 }
 
 // Apply returns m with the update applied and checked.
-func (u MaterialUpdate) Apply(m Material, negativeAllowed bool) (Material, error) {
+func (u MaterialUpdate) Apply(m Material) (Material, error) {
 	trim := strings.TrimSpace
 	set(&m.Name, u.Name, trim)
 	set(&m.Category, u.Category, func(c Category) Category { return c })
@@ -223,7 +223,9 @@ func (u MaterialUpdate) Apply(m Material, negativeAllowed bool) (Material, error
 	set(&m.Notes, u.Notes, trim)
 	set(&m.Colour, u.Colour, trim)
 	set(&m.Line, u.Line, trim)
-	return m, m.Validate(negativeAllowed || m.Quantity >= 0)
+	// The stock is not the update's: stock the studio let fall below
+	// zero does not hold up an edit of the name.
+	return m, m.Validate(true)
 }
 
 // MoveKind is what a stock move does.
