@@ -202,10 +202,8 @@ func (s *Store) AddMove(ctx context.Context, studioID, userID, materialID string
 		if err := mv.Validate(m.Unit); err != nil {
 			return err
 		}
-		if mv.PieceID != "" {
-			if _, err := pieceWhere(ctx, tx, `studio_id = $1 AND id = $2`, studioID, mv.PieceID); err != nil {
-				return err
-			}
+		if err := pieceExists(ctx, tx, studioID, mv.PieceID); err != nil {
+			return err
 		}
 		allowed, err := negativeAllowed(ctx, tx, studioID)
 		if err != nil {
@@ -227,6 +225,20 @@ func (s *Store) AddMove(ctx context.Context, studioID, userID, materialID string
 		return nil
 	})
 	return m, out, err
+}
+
+// pieceExists refuses a piece the studio does not have. It takes no lock
+// on the piece: the item's lock is the one a move decides under.
+func pieceExists(ctx context.Context, tx *Tx, studioID, pieceID string) error {
+	if pieceID == "" {
+		return nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pieces WHERE studio_id = $1 AND id = $2`, studioID, pieceID).Scan(&n)
+	if err == nil && n == 0 {
+		return notFound("piece")
+	}
+	return err
 }
 
 // insertMove records mv against m, whose figures are those after the move,
