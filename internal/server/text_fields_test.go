@@ -170,6 +170,10 @@ func apiTextFields() []textField {
 		{route: "PATCH /api/v1/photos/{photo}", who: "assistant", json: `{"caption":"@"}`, names: "caption", rule: studio.CaptionText},
 		{route: "PUT /api/v1/clays/cernit", who: "owner", json: `{"name":"@"}`, names: "name", rule: studio.NameText},
 		{route: "PUT /api/v1/checklist/photo_reference", who: "owner", json: `{"stage":"concept","required":true,"label":"@"}`, names: "label", rule: studio.LabelText},
+		{route: "POST /api/v1/materials", who: "assistant", json: `{"category":"clay","unit":"g","quantity":1,"unit_cost_cents":0,"reorder_level":0,"name":"@"}`, names: "name", rule: studio.NameText},
+		{route: "POST /api/v1/materials", who: "assistant", json: `{"name":"X","category":"painting","unit":"ml","quantity":1,"unit_cost_cents":0,"reorder_level":0,"supplier":"@"}`, names: "supplier", rule: studio.ShortText},
+		{route: "POST /api/v1/materials", who: "assistant", json: `{"name":"X","category":"painting","unit":"ml","quantity":1,"unit_cost_cents":0,"reorder_level":0,"notes":"@"}`, names: "notes", rule: studio.NoteText},
+		{route: "POST /api/v1/materials", who: "assistant", json: `{"name":"X","category":"painting","unit":"ml","quantity":1,"unit_cost_cents":0,"reorder_level":0,"line":"@"}`, names: "line", rule: studio.MaterialLineText},
 		{route: "POST /api/v1/pieces/{pid}/photos", who: "assistant", multipart: map[string]string{}, field: "caption", names: "caption", rule: studio.CaptionText, photo: true},
 	}
 	for _, it := range studio.InquiryText {

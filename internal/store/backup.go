@@ -92,6 +92,9 @@ func BackupTables() []BackupTable {
 		{Name: "bakes", Owner: "studio_id", OrderBy: "id"},
 		{Name: "bake_pieces", Owner: "studio_id", OrderBy: "bake_id, piece_id"},
 		{Name: "bake_readings", Owner: "studio_id", OrderBy: "id"},
+		{Name: "material_settings", Owner: "studio_id", OrderBy: "studio_id"},
+		{Name: "materials", Owner: "studio_id", OrderBy: "id"},
+		{Name: "material_moves", Owner: "studio_id", OrderBy: "material_id, seq"},
 	}
 }
 

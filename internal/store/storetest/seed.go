@@ -58,6 +58,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	}
 	seedBake(tb, s, studioID, piece.ID)
 	seedEdition(tb, s, studioID)
+	seedMaterials(tb, s, studioID, piece.ID)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
@@ -271,6 +272,29 @@ func seedWitness(tb testing.TB, s *store.Store, studioID string) {
 		tb.Fatal(err)
 	}
 	if err := s.RecordCosignature(ctx, studioID, subs[0].Witness.ID, subs[0].Size, lines); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// seedMaterials stocks a block of clay, buys more at another price and uses
+// one for the piece, with the studio's stock check switched off.
+func seedMaterials(tb testing.TB, s *store.Store, studioID, pieceID string) {
+	tb.Helper()
+	ctx := context.Background()
+	m, err := s.CreateMaterial(ctx, studioID, "", studio.Material{Name: "Sculpey Premo!, beige", Category: studio.CatClay, Unit: studio.UnitBlock,
+		Quantity: studio.WholeUnits(2), UnitCostCents: 299, ReorderLevel: studio.WholeUnits(1), Supplier: "Modulor", Notes: "57 g «blocks»"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, mv := range []studio.StockMove{
+		{Kind: studio.MovePurchase, Quantity: studio.WholeUnits(2), UnitCostCents: 349},
+		{Kind: studio.MoveUse, Quantity: studio.WholeUnits(1), PieceID: pieceID},
+	} {
+		if _, _, err := s.AddMove(ctx, studioID, "", m.ID, mv); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := s.SetNegativeStockAllowed(ctx, studioID, true); err != nil {
 		tb.Fatal(err)
 	}
 }
