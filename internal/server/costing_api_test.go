@@ -8,7 +8,8 @@ import (
 	"atelier/internal/store/storetest"
 )
 
-// A piece's cost from its logs: work time at the studio's hourly rate,
+// A piece's cost from its logs, recorded through the API: the materials
+// used at their average cost then, work time at the studio's hourly rate,
 // the energy of its bakes at the price per kWh, and the suggested price
 // marked up and rounded as the studio chose; the rates are the owner's to
 // set, and refused when they cannot be.
@@ -37,12 +38,26 @@ func TestPieceCostThroughTheAPI(t *testing.T) {
 			f.mustCall(t, "PUT", "/api/v1/studio/costing", "owner", bad, 422)
 		}
 
+		// Clay bought twice at two prices, two blocks used on the piece, one
+		// wasted: the piece pays the average at the time of use.
+		m := f.mustCall(t, "POST", "/api/v1/materials", "assistant", `{"name":"FIMO professional, flesh","category":"clay","unit":"block",
+			"quantity":0,"unit_cost_cents":0,"reorder_level":1}`, 201)
+		mid := m["id"].(string)
+		f.mustCall(t, "POST", "/api/v1/materials/"+mid+"/moves", "assistant", `{"kind":"purchase","quantity":4,"unit_cost_cents":249}`, 201)
+		f.mustCall(t, "POST", "/api/v1/materials/"+mid+"/moves", "assistant", `{"kind":"purchase","quantity":2,"unit_cost_cents":299}`, 201)
+		f.mustCall(t, "POST", "/api/v1/materials/"+mid+"/moves", "assistant", `{"kind":"use","quantity":2,"piece_id":"`+id+`"}`, 201)
+		f.mustCall(t, "POST", "/api/v1/materials/"+mid+"/moves", "assistant", `{"kind":"waste","quantity":1,"reason":"dried out"}`, 201)
+		if got := f.mustCall(t, "GET", "/api/v1/materials/"+mid, "assistant", "", 200); got["average_cost_cents"] != 266.0 || got["quantity"] != 3.0 {
+			t.Fatalf("the clay after its moves: %v", got)
+		}
+
 		c := f.mustCall(t, "GET", "/api/v1/pieces/"+id+"/cost", "assistant", "", 200)
+		materials := 532.0              // 2 blocks at (4 × 249 + 2 × 299) / 6 = 265.67, kept as 266
 		labour := float64(minutes * 60) // 3,600 cents an hour is 60 a minute
 		energy := 29.0                  // 1.2 kW × 0.75 h × 31.72 c = 28.548 c, half up
-		total := labour + energy
-		if c["labour_cents"] != labour || c["energy_cents"] != energy || c["total_cents"] != total || c["materials_cents"] != 0.0 {
-			t.Fatalf("cost %v, want labour %v energy %v", c, labour, energy)
+		total := materials + labour + energy
+		if c["materials_cents"] != materials || c["labour_cents"] != labour || c["energy_cents"] != energy || c["total_cents"] != total {
+			t.Fatalf("cost %v, want materials %v labour %v energy %v", c, materials, labour, energy)
 		}
 		price := c["suggested_price_cents"].(float64)
 		if price < total*2.5 || int64(price)%500 != 0 || price-total*2.5 >= 500 {

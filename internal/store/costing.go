@@ -125,8 +125,24 @@ func pieceBakes(ctx context.Context, tx *Tx, pieceID string) ([]costing.Bake, er
 	return out, rows.Err()
 }
 
-// pieceUses are the materials used on a piece, valued at the average cost
-// at the time of use. (Filled in when the inventory lands.)
+// pieceUses are the materials used on a piece, each valued at the item's
+// average cost at the time of use (the average its move recorded), in
+// thousandths of the unit and of a cent.
 func pieceUses(ctx context.Context, tx *Tx, pieceID string) ([]costing.Use, error) {
-	return nil, nil
+	rows, err := tx.QueryContext(ctx, `SELECT quantity, average_after FROM material_moves WHERE piece_id = $1 AND kind = 'use'`, pieceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []costing.Use
+	for rows.Next() {
+		var u costing.Use
+		var averageCents int64
+		if err := rows.Scan(&u.QuantityMilli, &averageCents); err != nil {
+			return nil, err
+		}
+		u.AverageCostMilliCents = averageCents * 1000
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
