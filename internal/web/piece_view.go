@@ -60,6 +60,15 @@ type pieceData struct {
 	// The certificate and the labels.
 	Cert  certificateCard
 	Label labelCard
+	// Cost is the piece's cost so far; nil when it could not be worked out.
+	Cost *costCard
+}
+
+// costCard is the piece's cost in the studio's currency.
+type costCard struct {
+	Materials, Work, Energy, Total, Suggested string
+	// UnknownPower counts bakes whose energy is left out.
+	UnknownPower int
 }
 
 type stageStep struct {

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"atelier/internal/store"
+	"atelier/internal/store/storetest"
+	"atelier/internal/studio"
+)
+
+// The inventory at the bench, on a phone 390 px wide: a purchase and a use
+// on a piece recorded with the row's quick forms, no sideways scroll and
+// touch-sized controls, and the piece's cost card counting the use.
+func TestBrowserMaterials(t *testing.T) {
+	ctx := headless(t)
+	s := storetest.Open(t, store.SQLite, nil)
+	_, ts := setUpStudio(t, s)
+	piece := newWebPiece(t, s, "Grandma Rose")
+	clay, err := s.CreateMaterial(context.Background(), mustSlug(t, s, "ana").ID, "",
+		studio.Material{Name: "Premo beige", Category: studio.CatClay, Unit: studio.UnitBlock, ReorderLevel: studio.WholeUnits(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(id string) string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+		if err != nil {
+			t.Fatalf("reading #%s: %v", id, err)
+		}
+		return got
+	}
+	fits := func(page string) {
+		t.Helper()
+		if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+			t.Fatalf("%s scrolls sideways (%v)", page, err)
+		}
+	}
+	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+piece), chromedp.WaitVisible(chromedp.ID("cost")))
+	if got := text("cost-materials"); got != "0.00 EUR" {
+		t.Fatalf("materials on a new piece: %q", got)
+	}
+	run("open the inventory", chromedp.Navigate(ts.URL+"/materials"), chromedp.WaitVisible(chromedp.ID("material-"+clay.ID)))
+	fits("the inventory")
+	small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".material-list button, .material-list input, .material-list select, main form button"))
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))`))
+	if err != nil || len(small) > 0 {
+		t.Fatalf("touch targets under 44 px on the inventory: %v %v", small, err)
+	}
+	run("record a purchase", chromedp.SetValue(chromedp.ID("buy-qty-"+clay.ID), "2"), chromedp.SetValue(chromedp.ID("buy-cost-"+clay.ID), "3.50"),
+		chromedp.Click(chromedp.ID("buy-"+clay.ID)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := text("stock-" + clay.ID); got != "2 block" {
+		t.Fatalf("stock after buying two: %q", got)
+	}
+	run("record a use", chromedp.Click(chromedp.ID("use-"+clay.ID)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := text("stock-" + clay.ID); got != "1 block" {
+		t.Fatalf("stock after using one: %q", got)
+	}
+	fits("the inventory after the moves")
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(shots, "materials-phone.png"), png, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("open the piece again", chromedp.Navigate(ts.URL+"/pieces/"+piece), chromedp.WaitVisible(chromedp.ID("cost")), chromedp.ScrollIntoView(chromedp.ID("cost")))
+	if got := text("cost-materials"); got != "3.50 EUR" {
+		t.Fatalf("materials after one block used: %q", got)
+	}
+	if total := text("cost-total"); !strings.HasSuffix(total, " EUR") {
+		t.Fatalf("the total: %q", total)
+	}
+	fits("the piece's page")
+}
