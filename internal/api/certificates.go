@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -144,7 +143,7 @@ func (a *API) certificatesShow(w http.ResponseWriter, r *http.Request, p studio.
 		writeJSON(w, http.StatusOK, a.issuedView(ic))
 		return nil
 	}
-	return a.writeCertificates(w, size, "certificate-"+ic.Serial+".pdf", []store.IssuedCertificate{ic})
+	return a.writeCertificates(w, r, size, "certificate-"+ic.Serial+".pdf", []store.IssuedCertificate{ic})
 }
 
 // editionsCertificates prints every certificate of an edition in one PDF,
@@ -161,11 +160,11 @@ func (a *API) editionsCertificates(w http.ResponseWriter, r *http.Request, p stu
 	if len(list) == 0 {
 		return studio.Errorf(studio.Conflict, "No piece of this edition has a certificate yet.")
 	}
-	return a.writeCertificates(w, size, "edition-"+r.PathValue("id")+"-certificates.pdf", list)
+	return a.writeCertificates(w, r, size, "edition-"+r.PathValue("id")+"-certificates.pdf", list)
 }
 
-func (a *API) writeCertificates(w http.ResponseWriter, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
-	data, err := intake.PrintCertificates(a.BaseURL, size, list)
+func (a *API) writeCertificates(w http.ResponseWriter, r *http.Request, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
+	data, err := intake.PrintCertificates(r.Context(), a.Store, a.BaseURL, size, list)
 	if err != nil {
 		return err
 	}
@@ -184,12 +183,9 @@ func writePDF(w http.ResponseWriter, filename string, data []byte) {
 
 // decodeOptional is decode for a body that may be left out: no body is {}.
 func decodeOptional(r *http.Request, dst any) error {
-	data, err := io.ReadAll(r.Body)
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return studio.Errorf(studio.TooLarge, "The request body is too large.")
-	}
+	data, err := readBody(r, "The request body is too large.")
 	if err != nil {
-		return malformed("The request body could not be read.")
+		return err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil

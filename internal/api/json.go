@@ -40,12 +40,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // field), and a key given twice, a bare null or trailing data (400). No
 // message echoes more than a few dozen bytes of the input.
 func decode(r *http.Request, dst any) error {
-	data, err := io.ReadAll(r.Body)
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return studio.Errorf(studio.TooLarge, "The request body is too large.")
-	}
+	data, err := readBody(r, "The request body is too large.")
 	if err != nil {
-		return malformed("The request body could not be read.")
+		return err
 	}
 	if err := walkJSON(data, reflect.TypeOf(dst).Elem()); err != nil {
 		return err
@@ -370,3 +367,16 @@ func jsonKind(kind string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// readBody reads a request's body whole: a body over the route's limit is
+// TooLarge with the message given, one that cannot be read is malformed.
+func readBody(r *http.Request, tooLarge string) ([]byte, error) {
+	data, err := io.ReadAll(r.Body)
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return nil, studio.Errorf(studio.TooLarge, "%s", tooLarge)
+	}
+	if err != nil {
+		return nil, malformed("The request body could not be read.")
+	}
+	return data, nil
+}

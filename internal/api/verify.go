@@ -2,14 +2,12 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
 
 	"atelier/internal/store"
-	"atelier/internal/studio"
 )
 
 // MaxSignedCertificateBytes bounds a certificate sent to be verified: a
@@ -77,12 +75,9 @@ func (a *API) verifyShow(w http.ResponseWriter, r *http.Request) error {
 // a JSON body) against the key of the studio it names and the studio's
 // records.
 func (a *API) verifySigned(w http.ResponseWriter, r *http.Request) error {
-	data, err := io.ReadAll(r.Body)
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return studio.Errorf(studio.TooLarge, "A signed certificate is a few kilobytes; this one is too large.")
-	}
+	data, err := readBody(r, "A signed certificate is a few kilobytes; this one is too large.")
 	if err != nil {
-		return malformed("The request body could not be read.")
+		return err
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
 		var body struct {

@@ -42,13 +42,13 @@ func (a *API) witnessKeyShow(w http.ResponseWriter, r *http.Request) error {
 // its own words: signature lines, or a status with a line of text (409
 // with the size this witness cosigned last, as text/x.tlog.size).
 func (a *API) witnessAddCheckpoint(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(r.Body)
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+	body, err := readBody(r, "request too large")
+	if studio.ErrorCode(err) == studio.TooLarge {
 		writeText(w, http.StatusRequestEntityTooLarge, "text/plain; charset=utf-8", "request too large\n")
 		return nil
 	}
 	if err != nil {
-		return malformed("The request body could not be read.")
+		return err
 	}
 	req, err := provenance.ParseAddCheckpoint(body)
 	if err == nil {

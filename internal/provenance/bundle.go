@@ -66,8 +66,7 @@ func (b Bundle) Verify(vkey string) (studio.Certificate, tlog.Tree, error) {
 	if err != nil {
 		return c, tlog.Tree{}, err
 	}
-	policy := torchwood.ThresholdPolicy(2, torchwood.OriginPolicy(v.Name()), torchwood.SingleVerifierPolicy(v))
-	if err := torchwood.VerifyProof(policy, tlog.RecordHash([]byte(b.Signed)), []byte(b.Proof)); err != nil {
+	if err := torchwood.VerifyProof(logPolicy(v), tlog.RecordHash([]byte(b.Signed)), []byte(b.Proof)); err != nil {
 		return c, tlog.Tree{}, fmt.Errorf("the certificate's proof of inclusion in the studio's log does not verify: %w", err)
 	}
 	tree, err := OpenCheckpoint(b.Checkpoint(), vkey)

@@ -201,10 +201,15 @@ func OpenCheckpoint(signed []byte, vkey string) (tlog.Tree, error) {
 	if err != nil {
 		return tlog.Tree{}, err
 	}
-	policy := torchwood.ThresholdPolicy(2, torchwood.OriginPolicy(v.Name()), torchwood.SingleVerifierPolicy(v))
-	c, _, err := torchwood.VerifyCheckpoint(signed, policy)
+	c, _, err := torchwood.VerifyCheckpoint(signed, logPolicy(v))
 	if err != nil {
 		return tlog.Tree{}, fmt.Errorf("provenance: the checkpoint does not verify: %w", err)
 	}
 	return c.Tree, nil
+}
+
+// logPolicy accepts a checkpoint of the log whose key v is: its origin is
+// the key's name, and the key signed it.
+func logPolicy(v note.Verifier) torchwood.Policy {
+	return torchwood.ThresholdPolicy(2, torchwood.OriginPolicy(v.Name()), torchwood.SingleVerifierPolicy(v))
 }

@@ -110,8 +110,8 @@ func Witness(log WitnessedLog, req AddCheckpoint) (tlog.Tree, error) {
 	if err != nil {
 		return tlog.Tree{}, err
 	}
-	policy := torchwood.ThresholdPolicy(2, torchwood.OriginPolicy(log.Origin), torchwood.SingleVerifierPolicy(v))
-	c, _, err := torchwood.VerifyCheckpoint(req.Checkpoint, policy)
+	// A witnessed log's origin is its key's name (store.AddWitnessedLog).
+	c, _, err := torchwood.VerifyCheckpoint(req.Checkpoint, logPolicy(v))
 	if err != nil {
 		return tlog.Tree{}, ErrNotTrusted
 	}

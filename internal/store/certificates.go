@@ -24,10 +24,6 @@ type IssuedCertificate struct {
 	// TransferCode is the owner's transfer code, in its printed form: set
 	// only by IssueCertificate, the one time it is shown.
 	TransferCode string
-	// Bundle proves the certificate offline (provenance.Bundle): set when
-	// it is read back, for the PDF to carry; nil when the log does not
-	// hold it.
-	Bundle []byte
 }
 
 // CertificateCheck is what verification finds about a serial: the record
@@ -338,11 +334,7 @@ func certificateBySerial(ctx context.Context, tx *Tx, studioID, serial string) (
 		return ic, errors.New("store: certificate " + serial + " on file does not verify: " + reason)
 	}
 	ic.Certificate = c
-	ic.Bundle, err = bundleOf(ctx, tx, studioID, serial)
-	if studio.ErrorCode(err) == studio.NotFound {
-		ic.Bundle, err = nil, nil
-	}
-	return ic, err
+	return ic, nil
 }
 
 // PieceFacts is what a piece's certificate says, or would say if it were

@@ -203,7 +203,7 @@ func (w *Web) pieceCertificatePDF(rw http.ResponseWriter, r *http.Request, p stu
 			return err
 		}
 	}
-	return w.certificatesPDF(rw, size, "certificate-"+ic.Serial+".pdf", []store.IssuedCertificate{ic})
+	return w.certificatesPDF(rw, r, size, "certificate-"+ic.Serial+".pdf", []store.IssuedCertificate{ic})
 }
 
 // editionCertificatesPDF prints the certificates of an edition's pieces,
@@ -220,13 +220,13 @@ func (w *Web) editionCertificatesPDF(rw http.ResponseWriter, r *http.Request, p 
 	if len(list) == 0 {
 		return studio.Errorf(studio.Conflict, "None of this edition's pieces is certified yet: each piece's certificate is issued on its page once it is collector-grade.")
 	}
-	return w.certificatesPDF(rw, size, "certificates-edition-"+r.PathValue("id")+".pdf", list)
+	return w.certificatesPDF(rw, r, size, "certificates-edition-"+r.PathValue("id")+".pdf", list)
 }
 
 // certificatesPDF renders the certificates into a buffer, so that a
 // failure is an error page rather than half a file, and sends them.
-func (w *Web) certificatesPDF(rw http.ResponseWriter, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
-	data, err := intake.PrintCertificates(w.cfg.BaseURL, size, list)
+func (w *Web) certificatesPDF(rw http.ResponseWriter, r *http.Request, size pdf.PageSize, filename string, list []store.IssuedCertificate) error {
+	data, err := intake.PrintCertificates(r.Context(), w.store, w.cfg.BaseURL, size, list)
 	if err != nil {
 		return err
 	}
