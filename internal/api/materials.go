@@ -25,6 +25,7 @@ type materialJSON struct {
 	AverageCostCents int64     `json:"average_cost_cents"`
 	ReorderLevel     float64   `json:"reorder_level"`
 	Reorder          bool      `json:"reorder"`
+	GramsPerUnit     float64   `json:"grams_per_unit"`
 	Supplier         string    `json:"supplier"`
 	Notes            string    `json:"notes"`
 	Colour           string    `json:"colour"`
@@ -36,7 +37,7 @@ type materialJSON struct {
 func materialView(m studio.Material) materialJSON {
 	return materialJSON{ID: m.ID, Name: m.Name, Category: string(m.Category), Unit: string(m.Unit), Quantity: m.Quantity.Float(),
 		UnitCostCents: m.UnitCostCents, AverageCostCents: m.AverageCostCents, ReorderLevel: m.ReorderLevel.Float(), Reorder: m.Reorder(),
-		Supplier: m.Supplier, Notes: m.Notes, Colour: m.Colour, Line: m.Line, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		GramsPerUnit: m.GramsPerUnit.Float(), Supplier: m.Supplier, Notes: m.Notes, Colour: m.Colour, Line: m.Line, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 // moveJSON is one stock move; its field names are the moves export's
@@ -89,6 +90,7 @@ func (a *API) materialsCreate(w http.ResponseWriter, r *http.Request, p studio.P
 		Quantity      float64 `json:"quantity"`
 		UnitCostCents float64 `json:"unit_cost_cents"`
 		ReorderLevel  float64 `json:"reorder_level"`
+		GramsPerUnit  float64 `json:"grams_per_unit"`
 		Supplier      string  `json:"supplier"`
 		Notes         string  `json:"notes"`
 		Colour        string  `json:"colour"`
@@ -100,8 +102,9 @@ func (a *API) materialsCreate(w http.ResponseWriter, r *http.Request, p studio.P
 	f := studio.Fields{}
 	m := studio.Material{Name: strings.TrimSpace(body.Name), Category: studio.Category(body.Category), Unit: studio.Unit(body.Unit),
 		Quantity: quantityField(f, "quantity", body.Quantity), UnitCostCents: costField(f, "unit_cost_cents", body.UnitCostCents),
-		ReorderLevel: quantityField(f, "reorder_level", body.ReorderLevel), Supplier: strings.TrimSpace(body.Supplier),
-		Notes: strings.TrimSpace(body.Notes), Colour: strings.TrimSpace(body.Colour), Line: strings.TrimSpace(body.Line)}
+		ReorderLevel: quantityField(f, "reorder_level", body.ReorderLevel), GramsPerUnit: quantityField(f, "grams_per_unit", body.GramsPerUnit),
+		Supplier: strings.TrimSpace(body.Supplier),
+		Notes:    strings.TrimSpace(body.Notes), Colour: strings.TrimSpace(body.Colour), Line: strings.TrimSpace(body.Line)}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -142,6 +145,7 @@ func (a *API) materialsUpdate(w http.ResponseWriter, r *http.Request, p studio.P
 		Unit          *string  `json:"unit"`
 		UnitCostCents *float64 `json:"unit_cost_cents"`
 		ReorderLevel  *float64 `json:"reorder_level"`
+		GramsPerUnit  *float64 `json:"grams_per_unit"`
 		Supplier      *string  `json:"supplier"`
 		Notes         *string  `json:"notes"`
 		Colour        *string  `json:"colour"`
@@ -160,6 +164,10 @@ func (a *API) materialsUpdate(w http.ResponseWriter, r *http.Request, p studio.P
 	if body.ReorderLevel != nil {
 		q := quantityField(f, "reorder_level", *body.ReorderLevel)
 		upd.ReorderLevel = &q
+	}
+	if body.GramsPerUnit != nil {
+		q := quantityField(f, "grams_per_unit", *body.GramsPerUnit)
+		upd.GramsPerUnit = &q
 	}
 	if err := f.Err(); err != nil {
 		return err

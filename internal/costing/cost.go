@@ -133,6 +133,13 @@ func Cost(uses []Use, work []Work, bakes []Bake, r Rates) (Breakdown, error) {
 	materials := divHalfUp(mats, 1_000_000)
 	labour := divHalfUp(mins.Mul(mins, big.NewInt(r.HourlyRateCents)), 60)
 	energy := divHalfUp(wattMins.Mul(wattMins, big.NewInt(r.KWhPriceMilliCents)), 60_000*1000)
+	return b.priced(materials, labour, energy, r)
+}
+
+// priced fills the breakdown from its three parts in whole cents: their
+// total, and the suggested price = total × markup, rounded as the rates
+// say.
+func (b Breakdown) priced(materials, labour, energy *big.Int, r Rates) (Breakdown, error) {
 	total := new(big.Int).Add(materials, labour)
 	total.Add(total, energy)
 	price := divHalfUp(new(big.Int).Mul(total, big.NewInt(r.markupMilli())), 1000)

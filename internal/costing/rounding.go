@@ -44,7 +44,7 @@ func (r Rounding) problem(currency string) string {
 			return "needs a currency with cents"
 		}
 	default:
-		return "must be one of: cent, unit, five, ten, charm99, charm95"
+		return "must be empty (to the cent) or one of: unit, five, ten, charm99, charm95"
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"atelier/internal/costing"
+	"atelier/internal/studio"
 )
 
 // CostingRates are the studio's rates for costing its pieces, in its
@@ -67,22 +68,38 @@ func (s *Store) PieceCost(ctx context.Context, studioID, pieceID string) (b cost
 		if err != nil {
 			return err
 		}
-		work, err := pieceWork(ctx, tx, pieceID)
-		if err != nil {
-			return err
-		}
-		bakes, err := pieceBakes(ctx, tx, pieceID)
-		if err != nil {
-			return err
-		}
-		uses, err := pieceUses(ctx, tx, pieceID)
-		if err != nil {
-			return err
-		}
-		b, err = costing.Cost(uses, work, bakes, r)
+		b, err = pieceCost(ctx, tx, pieceID, r)
 		return err
 	})
 	return b, err
+}
+
+// pieceLogs are what a piece's cost is made of: its work sessions, its
+// bakes, and the materials used on it, clay apart from the rest.
+type pieceLogs struct {
+	work        []costing.Work
+	bakes       []costing.Bake
+	clay, other []costing.Use
+}
+
+func pieceParts(ctx context.Context, tx *Tx, pieceID string) (l pieceLogs, err error) {
+	if l.work, err = pieceWork(ctx, tx, pieceID); err != nil {
+		return l, err
+	}
+	if l.bakes, err = pieceBakes(ctx, tx, pieceID); err != nil {
+		return l, err
+	}
+	l.clay, l.other, err = pieceUses(ctx, tx, pieceID)
+	return l, err
+}
+
+// pieceCost rolls up a piece's logs at the rates.
+func pieceCost(ctx context.Context, tx *Tx, pieceID string, r costing.Rates) (costing.Breakdown, error) {
+	l, err := pieceParts(ctx, tx, pieceID)
+	if err != nil {
+		return costing.Breakdown{}, err
+	}
+	return costing.Cost(append(l.clay, l.other...), l.work, l.bakes, r)
 }
 
 // pieceWork is the work time logged on a piece, session by session.
@@ -125,24 +142,25 @@ func pieceBakes(ctx context.Context, tx *Tx, pieceID string) ([]costing.Bake, er
 	return out, rows.Err()
 }
 
-// pieceUses are the materials used on a piece, each valued at the item's
-// average cost at the time of use (the average its move recorded), in
-// thousandths of the unit and of a cent.
-func pieceUses(ctx context.Context, tx *Tx, pieceID string) ([]costing.Use, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT quantity, average_after FROM material_moves WHERE piece_id = $1 AND kind = 'use'`, pieceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []costing.Use
-	for rows.Next() {
+// pieceUses are the materials used on a piece, clay and the rest, each
+// valued at the item's average cost at the time of use (the average its
+// move recorded), in thousandths of the unit and of a cent.
+func pieceUses(ctx context.Context, tx *Tx, pieceID string) (clay, other []costing.Use, err error) {
+	err = each(ctx, tx, `SELECT mv.quantity, mv.average_after, m.category FROM material_moves mv JOIN materials m ON m.id = mv.material_id
+		WHERE mv.piece_id = $1 AND mv.kind = 'use' ORDER BY mv.id`, []any{pieceID}, func(r *sql.Rows) error {
 		var u costing.Use
 		var averageCents int64
-		if err := rows.Scan(&u.QuantityMilli, &averageCents); err != nil {
-			return nil, err
+		var category studio.Category
+		if err := r.Scan(&u.QuantityMilli, &averageCents, &category); err != nil {
+			return err
 		}
 		u.AverageCostMilliCents = averageCents * 1000
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		if category == studio.CatClay {
+			clay = append(clay, u)
+		} else {
+			other = append(other, u)
+		}
+		return nil
+	})
+	return clay, other, err
 }

@@ -10,11 +10,11 @@ import (
 )
 
 const materialColumns = `id, studio_id, name, category, unit, quantity, unit_cost_cents, average_cost_cents, reorder_level,
-	supplier, notes, colour, line, created_at, updated_at`
+	supplier, notes, colour, line, created_at, updated_at, grams_per_unit`
 
 func scanMaterial(r interface{ Scan(...any) error }) (m studio.Material, err error) {
 	err = r.Scan(&m.ID, &m.StudioID, &m.Name, &m.Category, &m.Unit, &m.Quantity, &m.UnitCostCents, &m.AverageCostCents, &m.ReorderLevel,
-		&m.Supplier, &m.Notes, &m.Colour, &m.Line, &m.CreatedAt, &m.UpdatedAt)
+		&m.Supplier, &m.Notes, &m.Colour, &m.Line, &m.CreatedAt, &m.UpdatedAt, &m.GramsPerUnit)
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
 	return m, err
 }
@@ -82,9 +82,9 @@ func createMaterial(ctx context.Context, tx *Tx, studioID, userID string, m stud
 	}
 	m.ID, m.StudioID, m.CreatedAt, m.UpdatedAt = auth.NewID(), studioID, tx.now, tx.now
 	m.AverageCostCents = m.UnitCostCents
-	_, err := tx.ExecContext(ctx, `INSERT INTO materials (`+materialColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO materials (`+materialColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		m.ID, m.StudioID, m.Name, m.Category, m.Unit, m.Quantity, m.UnitCostCents, m.AverageCostCents, m.ReorderLevel,
-		m.Supplier, m.Notes, m.Colour, m.Line, m.CreatedAt, m.UpdatedAt)
+		m.Supplier, m.Notes, m.Colour, m.Line, m.CreatedAt, m.UpdatedAt, m.GramsPerUnit)
 	if err != nil || m.Quantity == 0 {
 		return m, err
 	}
@@ -165,8 +165,9 @@ func (s *Store) UpdateMaterial(ctx context.Context, studioID, id string, upd stu
 		}
 		m.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, `UPDATE materials SET name = $1, category = $2, unit = $3, unit_cost_cents = $4, reorder_level = $5,
-			supplier = $6, notes = $7, colour = $8, line = $9, updated_at = $10 WHERE studio_id = $11 AND id = $12`,
-			m.Name, m.Category, m.Unit, m.UnitCostCents, m.ReorderLevel, m.Supplier, m.Notes, m.Colour, m.Line, m.UpdatedAt, studioID, id)
+			supplier = $6, notes = $7, colour = $8, line = $9, updated_at = $10, grams_per_unit = $11 WHERE studio_id = $12 AND id = $13`,
+			m.Name, m.Category, m.Unit, m.UnitCostCents, m.ReorderLevel, m.Supplier, m.Notes, m.Colour, m.Line, m.UpdatedAt, m.GramsPerUnit,
+			studioID, id)
 		return err
 	})
 	return m, err

@@ -143,8 +143,12 @@ type Material struct {
 	UnitCostCents    int64
 	AverageCostCents int64
 	ReorderLevel     Quantity
-	Supplier         string
-	Notes            string
+	// GramsPerUnit is what one unit weighs, in thousandths of a gram (a
+	// 57 g block is 57000); 0 when not known. Clay counted in blocks needs
+	// it for its grams to count in the clay model and the forecast.
+	GramsPerUnit Quantity
+	Supplier     string
+	Notes        string
 	// Colour (#RRGGBB) and Line are a paint's; other items leave them
 	// empty.
 	Colour    string
@@ -170,6 +174,9 @@ func (m Material) Validate(negativeAllowed bool) error {
 		if why := QuantityProblem(m.ReorderLevel, m.Unit, false); why != "" {
 			f.Add("reorder_level", why)
 		}
+		if why := weightProblem(m.GramsPerUnit, m.Unit); why != "" {
+			f.Add("grams_per_unit", why)
+		}
 	}
 	if m.UnitCostCents < 0 {
 		f.Add("unit_cost_cents", "must not be negative")
@@ -194,6 +201,35 @@ func joinCategories() string {
 	return strings.Join(s, ", ")
 }
 
+// maxGramsPerUnit bounds an item's weight at 100 kg a unit.
+const maxGramsPerUnit = 100_000 * QuantityScale
+
+// weightProblem says why w cannot be the weight of one unit u, or "".
+func weightProblem(w Quantity, u Unit) string {
+	switch {
+	case w < 0:
+		return "must not be negative"
+	case w > maxGramsPerUnit:
+		return "must be at most 100000 g"
+	case u == UnitGrams && w != 0 && w != QuantityScale:
+		return "is 1 for an item counted in grams: leave it empty"
+	}
+	return ""
+}
+
+// Grams is what q of the item weighs, and whether its weight is known:
+// an item counted in grams weighs its quantity, another what its units
+// weigh when the studio entered that.
+func (m Material) Grams(q Quantity) (float64, bool) {
+	switch {
+	case m.Unit == UnitGrams:
+		return q.Float(), true
+	case m.GramsPerUnit > 0:
+		return q.Float() * m.GramsPerUnit.Float(), true
+	}
+	return 0, false
+}
+
 // Reorder reports whether the item has fallen to its reorder level.
 func (m Material) Reorder() bool { return m.ReorderLevel > 0 && m.Quantity <= m.ReorderLevel }
 
@@ -205,6 +241,7 @@ type MaterialUpdate struct {
 	Unit          *Unit
 	UnitCostCents *int64
 	ReorderLevel  *Quantity
+	GramsPerUnit  *Quantity
 	Supplier      *string
 	Notes         *string
 	Colour        *string
@@ -219,6 +256,7 @@ func (u MaterialUpdate) Apply(m Material) (Material, error) {
 	set(&m.Unit, u.Unit, func(v Unit) Unit { return v })
 	set(&m.UnitCostCents, u.UnitCostCents, func(v int64) int64 { return v })
 	set(&m.ReorderLevel, u.ReorderLevel, func(v Quantity) Quantity { return v })
+	set(&m.GramsPerUnit, u.GramsPerUnit, func(v Quantity) Quantity { return v })
 	set(&m.Supplier, u.Supplier, trim)
 	set(&m.Notes, u.Notes, trim)
 	set(&m.Colour, u.Colour, trim)
@@ -352,15 +390,22 @@ func starter(name string, c Category, u Unit, reorder int64, notes string) Mater
 	return Material{Name: name, Category: c, Unit: u, ReorderLevel: WholeUnits(reorder), Notes: notes}
 }
 
+// clay is a block of the starter list: 57 g, as FIMO and Premo! are sold.
+func clay(name string, reorder int64, notes string) Material {
+	m := starter(name, CatClay, UnitBlock, reorder, notes)
+	m.GramsPerUnit = WholeUnits(57)
+	return m
+}
+
 // StarterMaterials is the guide's list of what a portrait-miniature studio
 // keeps, for a new studio to load and then count: stock and costs start at
 // zero.
 func StarterMaterials() []Material {
 	return []Material{
-		starter("FIMO professional, flesh", CatClay, UnitBlock, 4, "57 g blocks"),
-		starter("FIMO soft, white", CatClay, UnitBlock, 2, "57 g blocks"),
-		starter("Sculpey Premo!, beige", CatClay, UnitBlock, 4, "57 g blocks"),
-		starter("Sculpey Premo!, translucent", CatClay, UnitBlock, 2, "57 g blocks; for skin blends"),
+		clay("FIMO professional, flesh", 4, "57 g blocks"),
+		clay("FIMO soft, white", 2, "57 g blocks"),
+		clay("Sculpey Premo!, beige", 4, "57 g blocks"),
+		clay("Sculpey Premo!, translucent", 2, "57 g blocks; for skin blends"),
 		starter("Silicone work mat", CatWorkSurface, UnitPiece, 0, "non-stick, heat-proof"),
 		starter("Ceramic tile", CatWorkSurface, UnitPiece, 0, "bake directly on it"),
 		starter("Precision knife", CatCutting, UnitPiece, 1, ""),

@@ -173,3 +173,50 @@ func TestStarterMaterialsAreValid(t *testing.T) {
 		t.Errorf("the starter list covers %d of %d categories", len(cats), len(Categories))
 	}
 }
+
+func TestMaterialGrams(t *testing.T) {
+	tests := []struct {
+		name  string
+		m     Material
+		q     Quantity
+		grams float64
+		known bool
+	}{
+		{"clay counted in grams weighs its quantity", Material{Unit: UnitGrams}, 25_500, 25.5, true},
+		{"blocks of a known weight", Material{Unit: UnitBlock, GramsPerUnit: WholeUnits(57)}, WholeUnits(2), 114, true},
+		{"blocks of no known weight", Material{Unit: UnitBlock}, WholeUnits(2), 0, false},
+	}
+	for _, tt := range tests {
+		g, known := tt.m.Grams(tt.q)
+		if g != tt.grams || known != tt.known {
+			t.Errorf("%s: %v g, known %v; want %v g, %v", tt.name, g, known, tt.grams, tt.known)
+		}
+	}
+}
+
+func TestMaterialWeightIsChecked(t *testing.T) {
+	base := Material{Name: "Premo", Category: CatClay, Unit: UnitBlock}
+	for _, tt := range []struct {
+		name   string
+		unit   Unit
+		weight Quantity
+		ok     bool
+	}{
+		{"a 57 g block", UnitBlock, WholeUnits(57), true},
+		{"no weight", UnitBlock, 0, true},
+		{"a negative weight", UnitBlock, -1, false},
+		{"over 100 kg a unit", UnitBlock, WholeUnits(100_001), false},
+		{"grams weigh one gram", UnitGrams, WholeUnits(1), true},
+		{"grams of another weight", UnitGrams, WholeUnits(2), false},
+	} {
+		m := base
+		m.Unit, m.GramsPerUnit = tt.unit, tt.weight
+		err := m.Validate(false)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if err != nil && ErrorCode(err) != Invalid {
+			t.Errorf("%s: code %v", tt.name, ErrorCode(err))
+		}
+	}
+}

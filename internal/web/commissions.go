@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"atelier/internal/store"
@@ -37,6 +38,8 @@ type commissionData struct {
 	Process []studio.Photo
 	Next    []studio.CommissionStatus
 	Form    map[string]string
+	// Forecast is the quote form's suggestion; nil when no quote is due.
+	Forecast *forecastCard
 }
 
 type angleGroup struct {
@@ -73,12 +76,34 @@ func (w *Web) commissionShow(rw http.ResponseWriter, r *http.Request, p studio.P
 
 func (w *Web) renderCommission(rw http.ResponseWriter, r *http.Request, p studio.Principal, d store.CommissionDetail, status int, msg string, errs, form map[string]string) {
 	data := commissionData{CommissionDetail: d, ByAngle: groupByAngle(d.Photos), Next: studio.NextStatuses(d.Status), Form: form}
+	if slices.Contains(data.Next, studio.Quoted) && p.User.Role == studio.Owner {
+		data.Forecast = w.forecastOf(r, p, d.ID)
+		if data.Form == nil {
+			data.Form = quoteValues(d, data.Forecast, p.Studio.Currency)
+		}
+	}
 	for _, ph := range d.Photos {
 		if ph.Kind == studio.ProcessPhoto {
 			data.Process = append(data.Process, ph)
 		}
 	}
 	w.render(rw, r, status, "commission", pageData{Title: d.Inquiry.SubjectName, Principal: &p, Nav: "commissions", Message: msg, Errors: errs, Data: data})
+}
+
+// quoteValues fill the quote form: a revision starts from the quote as it
+// stands, a first quote from the suggested price.
+func quoteValues(d store.CommissionDetail, fc *forecastCard, currency string) map[string]string {
+	typed := func(cents *int64) string {
+		if cents == nil {
+			return ""
+		}
+		return strings.TrimSuffix(studio.FormatMoney(*cents, currency), " "+currency)
+	}
+	v := map[string]string{"price": typed(d.PriceCents), "deposit": typed(d.DepositCents), "promised_date": d.PromisedDate}
+	if d.PriceCents == nil && fc != nil {
+		v["price"] = fc.Price
+	}
+	return v
 }
 
 // commissionMove is the lifecycle's form: one button per allowed move, and

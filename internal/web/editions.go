@@ -133,6 +133,9 @@ type editionData struct {
 	Pieces                         []editionPieceRow
 	// Certified counts the pieces with a certificate.
 	Certified int
+	// Cost is the pieces' costs added up; nil when it could not be worked
+	// out.
+	Cost *editionCost
 	// Values and ReissueOpen keep a refused reissue form open with what
 	// was typed.
 	Values      url.Values
@@ -147,6 +150,34 @@ type editionPieceRow struct {
 	Number             int
 	// Serial is the piece's certificate, grouped; "" before it has one.
 	Serial string
+	// Cost and Suggested are the piece's cost so far and suggested price.
+	Cost, Suggested string
+}
+
+// editionCost is the edition's cost so far and its suggested prices,
+// added up over its pieces.
+type editionCost struct{ Total, Suggested string }
+
+// editionCosts fills in each piece's cost and the edition's total. A cost
+// that cannot be worked out is logged and left out rather than keep the
+// page from opening.
+func (w *Web) editionCosts(r *http.Request, p studio.Principal, editionID string, d *editionData) {
+	pieces, total, err := w.store.EditionCost(r.Context(), p.Studio.ID, editionID)
+	if err != nil {
+		w.log.ErrorContext(r.Context(), "working out an edition's cost", "edition", editionID, "err", err)
+		return
+	}
+	c := p.Studio.Currency
+	byID := make(map[string]int, len(d.Pieces))
+	for i, row := range d.Pieces {
+		byID[row.ID] = i
+	}
+	for _, pc := range pieces {
+		if i, ok := byID[pc.PieceID]; ok {
+			d.Pieces[i].Cost, d.Pieces[i].Suggested = studio.FormatMoney(pc.TotalCents, c), studio.FormatMoney(pc.SuggestedPriceCents, c)
+		}
+	}
+	d.Cost = &editionCost{Total: studio.FormatMoney(total.TotalCents, c), Suggested: studio.FormatMoney(total.SuggestedPriceCents, c)}
 }
 
 // editionSerials are the certificates of the edition's pieces, grouped, by
@@ -212,6 +243,7 @@ func (w *Web) renderEdition(rw http.ResponseWriter, r *http.Request, p studio.Pr
 		d.Pieces = append(d.Pieces, editionPieceRow{ID: pc.PieceID, Subject: pc.Subject, Stage: pc.Stage.Label(), Number: pc.Number, Serial: serials[pc.PieceID]})
 	}
 	d.Certified = len(serials)
+	w.editionCosts(r, p, e.ID, &d)
 	w.render(rw, r, a.status, "edition", pageData{Title: e.Title, Principal: &p, Nav: "editions", Message: a.message, Errors: a.errs, Data: d})
 	return nil
 }

@@ -273,9 +273,7 @@ func (w *Web) settingsLabels(rw http.ResponseWriter, r *http.Request, p studio.P
 	}
 	if e, status, ok := formError(rw, err); ok {
 		labels.Message = friendly(e)
-		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
-			Form: studioSettingsForm(p.Studio), Data: labels, Errors: e.Fields})
-		return nil
+		return w.settingsPage(rw, r, p, status, pageData{Errors: e.Fields}, &labels, nil)
 	}
 	if err != nil {
 		return err

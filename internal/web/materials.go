@@ -122,6 +122,7 @@ func (w *Web) materialCreate(rw http.ResponseWriter, r *http.Request, p studio.P
 		Supplier: strings.TrimSpace(f.Get("supplier"))}
 	m.Quantity = quantityField(errs, "quantity", f.Get("quantity"), false)
 	m.ReorderLevel = quantityField(errs, "reorder_level", f.Get("reorder_level"), false)
+	m.GramsPerUnit = quantityField(errs, "grams_per_unit", f.Get("grams_per_unit"), false)
 	if c := money(errs, "unit_cost", f.Get("unit_cost"), p.Studio.Currency); c != nil {
 		m.UnitCostCents = *c
 	}

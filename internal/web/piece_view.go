@@ -64,12 +64,6 @@ type pieceData struct {
 	Cost *costCard
 }
 
-// costCard is the piece's cost in the studio's currency.
-type costCard struct {
-	Materials, Work, Energy, Total, Suggested string
-	// UnknownPower counts bakes whose energy is left out.
-	UnknownPower int
-}
 
 type stageStep struct {
 	Stage         studio.Stage

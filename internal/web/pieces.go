@@ -246,17 +246,3 @@ func localTime(t, now time.Time, st studio.Studio) string {
 	}
 	return lt.Format("2 Jan 15:04")
 }
-
-// costCardOf is the piece's cost card. A cost that cannot be worked out is
-// logged and the card left out rather than keep the page from opening.
-func (w *Web) costCardOf(r *http.Request, p studio.Principal, pieceID string) *costCard {
-	b, err := w.store.PieceCost(r.Context(), p.Studio.ID, pieceID)
-	if err != nil {
-		w.log.ErrorContext(r.Context(), "working out a piece's cost", "piece", pieceID, "err", err)
-		return nil
-	}
-	c := p.Studio.Currency
-	return &costCard{Materials: studio.FormatMoney(b.MaterialsCents, c), Work: studio.FormatMoney(b.LabourCents, c),
-		Energy: studio.FormatMoney(b.EnergyCents, c), Total: studio.FormatMoney(b.TotalCents, c),
-		Suggested: studio.FormatMoney(b.SuggestedPriceCents, c), UnknownPower: b.UnknownPowerBakes}
-}

@@ -66,13 +66,7 @@ func studioSettingsForm(s studio.Studio) settingsForm {
 }
 
 func (w *Web) settingsForm(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	ls, err := w.store.LabelSettings(r.Context(), p.Studio.ID)
-	if err != nil {
-		return err
-	}
-	w.render(rw, r, http.StatusOK, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
-		Form: studioSettingsForm(p.Studio), Data: newLabelSettingsForm(ls)})
-	return nil
+	return w.settingsPage(rw, r, p, http.StatusOK, pageData{}, nil, nil)
 }
 
 func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -86,13 +80,7 @@ func (w *Web) settingsSubmit(rw http.ResponseWriter, r *http.Request, p studio.P
 		_, err = w.store.UpdateStudio(r.Context(), p.Studio.ID, upd)
 	}
 	if e, status, ok := formError(rw, err); ok {
-		ls, err := w.store.LabelSettings(r.Context(), p.Studio.ID)
-		if err != nil {
-			return err
-		}
-		w.render(rw, r, status, "settings", pageData{Title: "Studio settings", Principal: &p, Nav: "settings",
-			Form: form, Data: newLabelSettingsForm(ls), Message: e.Message, Errors: e.Fields})
-		return nil
+		return w.settingsPage(rw, r, p, status, pageData{Form: form, Message: e.Message, Errors: e.Fields}, nil, nil)
 	}
 	if err != nil {
 		return err
