@@ -88,7 +88,7 @@ func (w *Web) forecastOf(r *http.Request, p studio.Principal, commissionID strin
 	}
 	c := p.Studio.Currency
 	card := &forecastCard{Suggested: studio.FormatMoney(f.SuggestedPriceCents, c), Materials: studio.FormatMoney(f.MaterialsCents, c),
-		Work: fmt.Sprintf("%s (%s of work)", studio.FormatMoney(f.LabourCents, c), hoursText(f.WorkMinutes)),
+		Work:   fmt.Sprintf("%s (%s of work)", studio.FormatMoney(f.LabourCents, c), hoursText(f.WorkMinutes)),
 		Energy: studio.FormatMoney(f.EnergyCents, c), Total: studio.FormatMoney(f.TotalCents, c),
 		Price: strings.TrimSuffix(studio.FormatMoney(f.SuggestedPriceCents, c), " "+c),
 		Clay:  "about " + gramsText(f.ClayGrams), ClayBasis: clayBasis(f.Clay, f.FitPieces)}

@@ -64,7 +64,6 @@ type pieceData struct {
 	Cost *costCard
 }
 
-
 type stageStep struct {
 	Stage         studio.Stage
 	Done, Current bool
