@@ -57,7 +57,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		log.Error("deleting leftovers of interrupted writes", "err", err)
 	}
 
-	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, AllowPrivateWitnesses: e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"}
+	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, BaseURL: c.BaseURL, AllowPrivateWitnesses: e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"}
 	if c.Mail != nil {
 		jobsCfg.Mailer = mail.NewSender(*c.Mail, nil)
 	}

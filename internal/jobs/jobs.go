@@ -58,7 +58,8 @@ type Config struct {
 	Files *files.Store
 	// Log receives River's and the workers' logs; nil discards them.
 	Log *slog.Logger
-	// Now is the clock of the orphan grace period; nil means time.Now.
+	// Now is the clock of the orphan grace period and of the reorder
+	// digest's local day; nil means time.Now.
 	Now func() time.Time
 	// SweepEvery is how often the sweep runs (and once at start);
 	// zero means DefaultSweepEvery.
@@ -71,6 +72,9 @@ type Config struct {
 	Mailer Mailer
 	// MailRetry tunes the retries of mail; the zero value is production's.
 	MailRetry MailRetry
+	// BaseURL is the install's public address (ATELIER_BASE_URL), for the
+	// links in the reorder digest; empty leaves them as paths.
+	BaseURL string
 	// AllowPrivateWitnesses lets the witness job reach witnesses on
 	// loopback and private addresses (ATELIER_WITNESS_ALLOW_PRIVATE).
 	AllowPrivateWitnesses bool
@@ -141,6 +145,7 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	river.AddWorker(workers, newThumbnailWorker(st, cfg))
 	river.AddWorker(workers, newTimerWorker(st, cfg))
 	river.AddWorker(workers, newWitnessWorker(st, cfg))
+	river.AddWorker(workers, newDigestWorker(st, cfg))
 	if cfg.register != nil {
 		cfg.register(workers)
 	}
@@ -153,7 +158,7 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 		Logger:               cfg.Log,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
 		Workers:              workers,
-		PeriodicJobs:         []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery)},
+		PeriodicJobs:         []*river.PeriodicJob{sweepPeriodically(cfg.SweepEvery), digestPeriodically()},
 		SoftStopTimeout:      softStopTimeout,
 		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: RescueAfter,

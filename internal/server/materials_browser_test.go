@@ -90,4 +90,25 @@ func TestBrowserMaterials(t *testing.T) {
 		t.Fatalf("the total: %q", total)
 	}
 	fits("the piece's page")
+
+	// One block left at a reorder level of one: the dashboard's Reorder
+	// card lists it, fits the phone and links to its row.
+	run("open the dashboard", chromedp.Navigate(ts.URL+"/dashboard"), chromedp.WaitVisible(chromedp.ID("reorder")))
+	fits("the dashboard")
+	small, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#reorder a"))
+		.filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))`))
+	if err != nil || len(small) > 0 {
+		t.Fatalf("touch targets under 44 px on the Reorder card: %v %v", small, err)
+	}
+	if got := text("reorder"); !strings.Contains(got, "Premo beige") || !strings.Contains(got, "1 block in stock") {
+		t.Fatalf("the Reorder card: %q", got)
+	}
+	png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(shots, "dashboard-reorder-phone.png"), png, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("follow the item", chromedp.Click(chromedp.CSS(`#reorder li a`)), chromedp.WaitVisible(chromedp.ID("material-"+clay.ID)))
 }

@@ -146,3 +146,41 @@ func TestWebMaterials(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard's Reorder card: absent while nothing is low; then the low
+// items, each linking to its row of the inventory with its stock, level
+// and supplier, at most eight and the rest counted, and never an item
+// above its level.
+func TestWebDashboardShowsTheItemsToReorder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		b, _ := setUpStudio(t, s)
+		ana := mustSlug(t, s, "ana")
+		add := func(name string, qty, level int64, supplier string) studio.Material {
+			t.Helper()
+			m, err := s.CreateMaterial(ctx, ana.ID, "", studio.Material{Name: name, Category: studio.CatClay, Unit: studio.UnitBlock,
+				Quantity: studio.WholeUnits(qty), ReorderLevel: studio.WholeUnits(level), Supplier: supplier})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		add("Plenty <white>", 9, 2, "")
+		res, body := b.get("/dashboard")
+		want(t, res, body, 200)
+		if strings.Contains(body, `id="reorder"`) {
+			t.Fatal("the Reorder card shows with nothing to reorder")
+		}
+
+		low := add("Premo <beige>", 1, 2, "Clay & Co")
+		for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i", "j"} {
+			add("Quick "+n, 0, 1, "")
+		}
+		res, body = b.get("/dashboard")
+		want(t, res, body, 200, `id="reorder"`, `href="/materials#material-`+low.ID+`">Premo &lt;beige&gt;</a>`,
+			"1 block in stock · reorder at 2 block · from Clay &amp; Co", "Quick h", "and 2 more", `href="/materials"`)
+		if strings.Contains(body, "Plenty") || strings.Contains(body, "Quick i") {
+			t.Fatalf("the card lists an item above its level, or more than eight:\n%s", body)
+		}
+	})
+}

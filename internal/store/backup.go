@@ -110,6 +110,10 @@ func ephemeralTable(name string) bool {
 	switch name {
 	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens", "certificate_stubs":
 		return true
+	case "material_digests":
+		// Only the memory that a day's reorder digest went: a restored
+		// studio at worst gets that day's digest again.
+		return true
 	case "witness_keys", "witnessed_logs":
 		// The install's duty as a witness of other studios' logs belongs to
 		// the install, not to a studio: a studio's backup does not carry it.

@@ -151,6 +151,23 @@ func (s *Store) Materials(ctx context.Context, studioID string) (out []studio.Ma
 	return out, err
 }
 
+// ReorderMaterials lists the studio's items at or below their reorder
+// level (studio.Material.Reorder), by category, then name: what the
+// dashboard and the daily digest ask the studio to buy.
+func (s *Store) ReorderMaterials(ctx context.Context, studioID string) (out []studio.Material, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		out = nil
+		return each(ctx, tx, `SELECT `+materialColumns+` FROM materials WHERE studio_id = $1 AND reorder_level > 0 AND quantity <= reorder_level
+			ORDER BY category, name, id`, []any{studioID},
+			func(r *sql.Rows) error {
+				m, err := scanMaterial(r)
+				out = append(out, m)
+				return err
+			})
+	})
+	return out, err
+}
+
 // UpdateMaterial changes an item's fields; its stock changes only by moves.
 func (s *Store) UpdateMaterial(ctx context.Context, studioID, id string, upd studio.MaterialUpdate) (m studio.Material, err error) {
 	err = s.write(ctx, func(tx *Tx) error {

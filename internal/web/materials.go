@@ -217,3 +217,31 @@ func (w *Web) materialMove(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	http.Redirect(rw, r, "/materials#material-"+id, http.StatusSeeOther)
 	return nil
 }
+
+// dashboardReorderRows is how many items the dashboard's Reorder card
+// lists; the rest are counted.
+const dashboardReorderRows = 8
+
+// reorderCard is the dashboard's list of the items to reorder.
+type reorderCard struct {
+	Items []reorderRow
+	More  int
+}
+
+type reorderRow struct {
+	ID, Name, Stock, Level, Supplier string
+}
+
+// newReorderCard lists the first items to reorder, or is nil when there
+// are none: the dashboard then shows no card at all.
+func newReorderCard(items []studio.Material) *reorderCard {
+	if len(items) == 0 {
+		return nil
+	}
+	c := &reorderCard{More: max(0, len(items)-dashboardReorderRows)}
+	for _, m := range items[:min(len(items), dashboardReorderRows)] {
+		c.Items = append(c.Items, reorderRow{ID: m.ID, Name: m.Name, Stock: m.Quantity.String() + " " + string(m.Unit),
+			Level: m.ReorderLevel.String() + " " + string(m.Unit), Supplier: m.Supplier})
+	}
+	return c
+}

@@ -53,8 +53,12 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 			inquiries++
 		}
 	}
+	reorder, err := w.store.ReorderMaterials(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
 	w.render(rw, r, http.StatusOK, "dashboard", pageData{Title: p.Studio.Name, Principal: &p, Nav: "dashboard",
-		Data: map[string]any{"Users": len(users), "Commissions": len(list), "Inquiries": inquiries}})
+		Data: map[string]any{"Users": len(users), "Commissions": len(list), "Inquiries": inquiries, "Reorder": newReorderCard(reorder)}})
 	return nil
 }
 
