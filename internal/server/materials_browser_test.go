@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -45,6 +47,21 @@ func TestBrowserMaterials(t *testing.T) {
 		}
 		return got
 	}
+	// textBecomes waits for an element's text to become want: an in-place
+	// update swaps the row under the reader, so a single read can meet the
+	// old node or none.
+	textBecomes := func(id, want string) {
+		t.Helper()
+		var got string
+		for range 100 {
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById(`+strconv.Quote(id)+`) || {}).textContent || ""`))
+			if got = strings.TrimSpace(v); err == nil && got == want {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("#%s reads %q, want %q", id, got, want)
+	}
 	fits := func(page string) {
 		t.Helper()
 		if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
@@ -67,13 +84,9 @@ func TestBrowserMaterials(t *testing.T) {
 	}
 	run("record a purchase", chromedp.SetValue(chromedp.ID("buy-qty-"+clay.ID), "2"), chromedp.SetValue(chromedp.ID("buy-cost-"+clay.ID), "3.50"),
 		chromedp.Click(chromedp.ID("buy-"+clay.ID)), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if got := text("stock-" + clay.ID); got != "2 block" {
-		t.Fatalf("stock after buying two: %q", got)
-	}
+	textBecomes("stock-"+clay.ID, "2 block")
 	run("record a use", chromedp.Click(chromedp.ID("use-"+clay.ID)), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if got := text("stock-" + clay.ID); got != "1 block" {
-		t.Fatalf("stock after using one: %q", got)
-	}
+	textBecomes("stock-"+clay.ID, "1 block")
 	fits("the inventory after the moves")
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err == nil {
