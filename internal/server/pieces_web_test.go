@@ -248,14 +248,14 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"epoxy"}, "sanded_2000_before": {"true"}}, nil)
 		want(t, res, body, 303)
 		res, body = b.get("/pieces/" + id)
-		want(t, res, body, 200, "Coat 3 logged. It is dry at", `data-countdown="`, "Coat 3 dry", "Finish: the last coat is dry at")
+		want(t, res, body, 200, "Coat 3 logged. It is dry at", `data-countdown="`, "Coat 3 dry", "Finish: the last coat is dry in")
 		if strings.Contains(body, "Log coat 4") {
 			t.Fatal("a fourth coat is offered")
 		}
 		res, body = b.get("/board")
 		want(t, res, body, 200, "Waiting: Coat 3 dry", `class="countdown" data-countdown="`)
 		res, body = b.post("/pieces/"+id+"/advance", url.Values{"from": {"board"}}, nil)
-		want(t, res, body, 422, "Finish: the last coat is dry at")
+		want(t, res, body, 422, "Finish: the last coat is dry in")
 		// The epoxy's day is over (in the database): on to mounting.
 		if _, err := s.DB().ExecContext(ctx, `UPDATE coats SET dry_at = applied_at WHERE piece_id = $1`, id); err != nil {
 			t.Fatal(err)

@@ -129,7 +129,8 @@ func (b Bake) Cooled(now time.Time) bool {
 func (b Bake) Start(now time.Time) (Bake, error) {
 	switch b.Status {
 	case BakeRunning:
-		return b, Errorf(Conflict, "This bake is running already, since %s.", b.StartedAt.UTC().Format(time.RFC3339))
+		return b, &Error{Code: Conflict, Message: "This bake is running already: it started " + Relative(b.StartedAt.Sub(now)) + ".",
+			Data: map[string]any{"started_at": b.StartedAt.UTC()}}
 	case BakeFinished:
 		return b, Errorf(Conflict, "This bake is finished; plan a new one to bake again.")
 	}
@@ -143,7 +144,8 @@ func (b Bake) Finish(now time.Time) (Bake, error) {
 	case BakePlanned:
 		return b, Errorf(Conflict, "This bake has not started; start it first, or log it afterwards with its times.")
 	case BakeFinished:
-		return b, Errorf(Conflict, "This bake is finished already, at %s.", b.FinishedAt.UTC().Format(time.RFC3339))
+		return b, &Error{Code: Conflict, Message: "This bake is finished already: it finished " + Relative(b.FinishedAt.Sub(now)) + ".",
+			Data: map[string]any{"finished_at": b.FinishedAt.UTC()}}
 	}
 	b.Status, b.FinishedAt = BakeFinished, &now
 	return b, nil

@@ -179,7 +179,7 @@ func NewCoat(prev []Coat, kind CoatKind, sanded bool, appliedAt, now time.Time, 
 	if len(prev) > 0 {
 		last := prev[len(prev)-1]
 		if appliedAt.Before(last.DryAt) {
-			return Coat{}, &Error{Code: Conflict, Message: fmt.Sprintf("The previous coat is not dry until %s.", last.DryAt.UTC().Format(time.RFC3339)),
+			return Coat{}, &Error{Code: Conflict, Message: wetCoat(last.DryAt, appliedAt, now),
 				Data: map[string]any{"ready_at": last.DryAt.UTC()}}
 		}
 		if !sanded {
@@ -320,11 +320,21 @@ func OpenToLeave(s StageState) []string {
 	return open
 }
 
+// wetCoat says why a coat cannot go on before the previous one is dry,
+// without a time zone: how long until it is dry, or how long after the
+// time given it was.
+func wetCoat(dryAt, appliedAt, now time.Time) string {
+	if dryAt.After(now) {
+		return "The previous coat is not dry yet: it is dry " + Relative(dryAt.Sub(now)) + "."
+	}
+	return "The previous coat was still wet at the time given: it was dry " + strings.TrimPrefix(Relative(dryAt.Sub(appliedAt)), "in ") + " later."
+}
+
 func finishOpen(coats []Coat, now time.Time) string {
 	switch n := len(coats); {
 	case n < 2:
 		return fmt.Sprintf("Finish: %d of at least 2 coats", n)
 	default:
-		return "Finish: the last coat is dry at " + coats[n-1].DryAt.UTC().Format(time.RFC3339)
+		return "Finish: the last coat is dry " + Relative(coats[n-1].DryAt.Sub(now))
 	}
 }
