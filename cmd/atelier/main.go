@@ -30,6 +30,7 @@ Usage:
   atelier restore [--data ./data] FILE [--passphrase-stdin]
   atelier verify  [--key VKEY] [--base-url URL] [--config-dir DIR] URL-OR-SERIAL
   atelier audit   [--key VKEY] [--config-dir DIR] BASE/s/SLUG
+  atelier plan jobshop FILE.json [--instance NAME] [--seconds 5] [--schedule]
 
 Environment:
   ATELIER_DATABASE_URL  a postgres:// URL; empty means SQLite at DATA/atelier.db
@@ -97,6 +98,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return verifyCertificate(ctx, rest, e)
 	case cmd == "audit":
 		return auditLog(ctx, rest, e)
+	case cmd == "plan" && sub == "jobshop":
+		return planJobshop(ctx, rest[1:], e)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
