@@ -91,6 +91,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "PUT /api/v1/studio/witnesses", Handler: a.authed(a.studioWitnessesSet), Owner: true},
 		{Pattern: "GET /api/v1/studio/costing", Handler: a.authed(a.costingShow)},
 		{Pattern: "PUT /api/v1/studio/costing", Handler: a.authed(a.costingUpdate), Owner: true},
+		{Pattern: "GET /api/v1/studio/hours", Handler: a.authed(a.hoursShow)},
+		{Pattern: "PUT /api/v1/studio/hours", Handler: a.authed(a.hoursUpdate), Owner: true},
 		{Pattern: "GET /api/v1/pieces/{id}/cost", Handler: a.authed(a.piecesCost)},
 		{Pattern: "GET /api/v1/studio/forecast", Handler: a.authed(a.studioForecast)},
 		{Pattern: "GET /api/v1/commissions/{id}/cost", Handler: a.authed(a.commissionsCost)},

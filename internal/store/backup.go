@@ -57,6 +57,7 @@ func BackupTables() []BackupTable {
 		{Name: "label_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "costing_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "users", Owner: "studio_id", OrderBy: "id"},
+		{Name: "studio_hours", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "api_tokens", Owner: "studio_id", OrderBy: "id"},
 		{Name: "files", Owner: "studio_id", OrderBy: "id", Blob: "sha256", BlobSize: "size"},
 		{Name: "commissions", Owner: "studio_id", OrderBy: "id"},

@@ -208,6 +208,7 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 	if _, err := s.SetCostingRates(ctx, studioID, costing.Rates{HourlyRateCents: 3500, KWhPriceMilliCents: 31720, Markup: 2.5, Rounding: costing.RoundFive}); err != nil {
 		tb.Fatal(err)
 	}
+	seedHours(tb, s, studioID)
 	err = s.SetLabelSettings(ctx, studioID, studio.LabelSettings{Stock: "custom", OffsetXMM: 0.5, OffsetYMM: -1,
 		Custom: &studio.LabelGeometry{PageWidthMM: 210, PageHeightMM: 297, LabelWidthMM: 70, LabelHeightMM: 37, Columns: 3, Rows: 8, PitchXMM: 70, PitchYMM: 37}})
 	if err != nil {
@@ -295,6 +296,37 @@ func seedMaterials(tb testing.TB, s *store.Store, studioID, pieceID string) {
 		}
 	}
 	if err := s.SetNegativeStockAllowed(ctx, studioID, true); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// seedHours gives the studio a week of its own, a day off, and its first
+// person with shorter hours (a studio without people gets one).
+func seedHours(tb testing.TB, s *store.Store, studioID string) {
+	tb.Helper()
+	ctx := context.Background()
+	users, err := s.Users(ctx, studioID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(users) == 0 {
+		st, err := s.Studio(ctx, studioID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		u, err := s.CreateUser(ctx, studio.NewUser{StudioSlug: st.Slug, Email: "hours-" + st.Slug + "@example.com", Name: "Ana", Role: studio.Owner,
+			Password: "a long password"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		users = append(users, u)
+	}
+	short := studio.Week{}
+	short[1] = []studio.Span{{Start: 10 * 60, End: 14 * 60}}
+	week := studio.DefaultWeek()
+	week[6] = []studio.Span{{Start: 10 * 60, End: 13 * 60}}
+	if _, err := s.SetCapacity(ctx, studioID, studio.Capacity{Week: week, DaysOff: []string{"2026-12-24"},
+		Workers: []studio.Worker{{UserID: users[0].ID, Week: &short}}}); err != nil {
 		tb.Fatal(err)
 	}
 }
