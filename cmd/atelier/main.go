@@ -20,7 +20,7 @@ import (
 const usage = `atelier — the studio system for portrait miniatures
 
 Usage:
-  atelier serve   [--addr :8080] [--shutdown-timeout 20s] [--data ./data]
+  atelier serve   [--addr :8080] [--shutdown-timeout 20s] [--data ./data] [--demo]
   atelier migrate [--data ./data]
   atelier studio create --slug SLUG --name NAME --artist NAME [--currency EUR] [--timezone UTC] [--units metric|imperial] [--data ./data]
   atelier user add --studio SLUG --email E --name N --role owner|assistant --password-stdin [--data ./data]

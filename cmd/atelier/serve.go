@@ -7,6 +7,7 @@ import (
 	"net"
 	"time"
 
+	"atelier/internal/demo"
 	"atelier/internal/jobs"
 	"atelier/internal/mail"
 	"atelier/internal/requestid"
@@ -15,7 +16,9 @@ import (
 
 func serve(ctx context.Context, args []string, e env) error {
 	var c config
+	var demoMode bool
 	fs := newFlags("serve", e, &c)
+	fs.BoolVar(&demoMode, "demo", false, "start with a demonstration studio, in a data directory of its own ("+demoDataDir+" unless --data or ATELIER_DATA names one)")
 	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
 	if err := durationFlag(fs, e, &c.ShutdownTimeout, "shutdown-timeout", "ATELIER_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout,
 		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
@@ -27,6 +30,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	if c.ShutdownTimeout <= 0 {
 		fmt.Fprintf(e.stderr, "%s: --shutdown-timeout must be positive\n", fs.Name())
 		return errUsage
+	}
+	if demoMode {
+		if err := useDemoData(fs, e, &c); err != nil {
+			return err
+		}
 	}
 	log := slog.New(requestid.Handler{Handler: slog.NewJSONHandler(e.stderr, nil)})
 	started := time.Now()
@@ -55,6 +63,13 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		// Debris is no reason not to serve; the sweep tries again.
 		log.Error("deleting leftovers of interrupted writes", "err", err)
+	}
+	var login *demo.Login
+	if demoMode {
+		log.Info("making the demonstration studio", "data", c.DataDir)
+		if login, err = seedDemo(ctx, c, st, blobs); err != nil {
+			return err
+		}
 	}
 
 	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, BaseURL: c.BaseURL, AllowPrivateWitnesses: e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"}
@@ -90,6 +105,9 @@ func serve(ctx context.Context, args []string, e env) error {
 	// The listening address on stdout lets scripts and tests that asked for
 	// port 0 find the server.
 	fmt.Fprintf(e.stdout, "listening on %s\n", ln.Addr())
+	if login != nil {
+		printDemoLogin(e, c, ln.Addr(), *login)
+	}
 	err = srv.Serve(ctx, ln)
 	log.Info("stopped")
 	return err
