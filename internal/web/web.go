@@ -95,6 +95,8 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit), Owner: true},
 		{Pattern: "POST /settings/labels", Handler: w.page(w.settingsLabels), Owner: true},
 		{Pattern: "POST /settings/costing", Handler: w.page(w.settingsCosting), Owner: true},
+		{Pattern: "GET /settings/hours", Handler: w.page(w.hoursShow), Owner: true},
+		{Pattern: "POST /settings/hours", Handler: w.page(w.hoursSubmit), Owner: true},
 		{Pattern: "GET /calendar", Handler: w.page(w.calendarShow)},
 		{Pattern: "POST /calendar/rotate", Handler: w.page(w.calendarRotate)},
 		{Pattern: "GET /commissions", Handler: w.page(w.commissionsList)},
