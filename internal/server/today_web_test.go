@@ -76,7 +76,7 @@ func TestWebTodayShowsTheArtistsDay(t *testing.T) {
 		res, body = b.get("/dashboard")
 		want(t, res, body, 200, `id="timers"`, `class="countdown ring" data-countdown="`, "Grandpa Joe",
 			`id="due"`, `href="/commissions/`+rose+`">Grandma Rose</a>`, "due in 2 days",
-			`id="on-you"`, "Rex the dog", `id="on-other"`, "waiting on a bake", "waiting on the client&#39;s references",
+			`id="on-you"`, "Rex the dog", `id="on-other"`, "waiting: a bake", "waiting: the client&#39;s references",
 			`id="inquiries"`, "Uncle Bo", `href="/commissions?status=inquiry"`,
 			`id="messages"`, "And the hat she wore.", `href="/commissions/`+rose+`#messages"`,
 			`<span class="nav-count" aria-hidden="true">2</span><span class="sr-only">, 2 unread messages</span>`, `id="share"`)
