@@ -25,9 +25,13 @@ type todayData struct {
 	Reorder        *reorderCard
 	Questionnaire  string
 	Started, Owner bool
-	Alone          bool
-	DueWithin      int
-	Busy           bool
+	// Alone is a studio of one user: its first steps invite an assistant.
+	Alone     bool
+	DueWithin int
+	// Busy is false when nothing is due, running or waiting.
+	Busy bool
+	// Date is the studio's today, in words.
+	Date string
 }
 
 // todayTimer is a running timer with the piece it runs for, shown as the
@@ -66,7 +70,8 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Princi
 func newTodayData(day store.Today, st studio.Studio, now time.Time) todayData {
 	d := todayData{OnYou: day.WaitingOnYou, OnOther: day.WaitingOnOther, Inquiries: day.Inquiries, InquiryCount: day.InquiryCount,
 		MoreInquiries: day.InquiryCount - len(day.Inquiries), Unread: day.Unread, UnreadCount: day.UnreadCount,
-		MoreUnread: day.UnreadCount - len(day.Unread), Started: day.Started, DueWithin: store.DueWithin}
+		MoreUnread: day.UnreadCount - len(day.Unread), Started: day.Started, DueWithin: store.DueWithin,
+		Date: now.In(studioLocation(st)).Format("Monday 2 January")}
 	for _, t := range day.Timers {
 		d.Timers = append(d.Timers, todayTimer{PieceID: t.PieceID, Subject: t.Subject, timerView: newTimerView(t.Timer, now, st)})
 	}
