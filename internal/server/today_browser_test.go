@@ -133,6 +133,18 @@ func TestBrowserTodayOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// At the desk the same page spreads out, still without sideways scroll.
+	run("Today at the desk", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/dashboard"), chromedp.WaitVisible(chromedp.ID("timers")))
+	fits("Today at the desk")
+	png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(shots, "today-desk.png"), png, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("back to the phone", chromedp.EmulateViewport(390, 844))
+
 	delivered := storetest.CollectorGradeNew(t, s, mustSlug(t, s, "ana").ID)
 	if _, err := s.AdvancePiece(context.Background(), mustSlug(t, s, "ana").ID, delivered, ""); err != nil {
 		t.Fatal(err)
