@@ -47,3 +47,22 @@ func (s *Store) PostMessage(ctx context.Context, n NewMessage) (m studio.Message
 	})
 	return m, err
 }
+
+// MarkMessagesRead records that the studio has read the client's messages
+// on a commission: the commission's page calls it when it shows the
+// conversation, so that they leave Today's list and the navigation's count.
+func (s *Store) MarkMessagesRead(ctx context.Context, studioID, commissionID string) error {
+	return s.write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET read_at = $1
+			WHERE studio_id = $2 AND commission_id = $3 AND author = 'client' AND read_at IS NULL`, tx.now, studioID, commissionID)
+		return err
+	})
+}
+
+// UnreadMessages counts the client messages the studio has not read yet.
+// Every signed-in page shows it, so it is one COUNT on the partial index,
+// outside any transaction.
+func (s *Store) UnreadMessages(ctx context.Context, studioID string) (n int, err error) {
+	err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE studio_id = $1 AND author = 'client' AND read_at IS NULL`, studioID).Scan(&n)
+	return n, err
+}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"atelier/internal/store"
 	"atelier/internal/studio"
 )
 
@@ -36,30 +35,6 @@ func (f settingsForm) toUpdate() (studio.StudioUpdate, error) {
 	}
 	upd.PixelLimit = ptr(mp * 1_000_000)
 	return upd, nil
-}
-
-func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	users, err := w.store.Users(r.Context(), p.Studio.ID)
-	if err != nil {
-		return err
-	}
-	list, err := w.store.Commissions(r.Context(), p.Studio.ID, store.CommissionFilter{})
-	if err != nil {
-		return err
-	}
-	inquiries := 0
-	for _, c := range list {
-		if c.Status == studio.Inquiry {
-			inquiries++
-		}
-	}
-	reorder, err := w.store.ReorderMaterials(r.Context(), p.Studio.ID)
-	if err != nil {
-		return err
-	}
-	w.render(rw, r, http.StatusOK, "dashboard", pageData{Title: p.Studio.Name, Principal: &p, Nav: "dashboard",
-		Data: map[string]any{"Users": len(users), "Commissions": len(list), "Inquiries": inquiries, "Reorder": newReorderCard(reorder)}})
-	return nil
 }
 
 // studioSettingsForm is the settings form filled with the studio's own.

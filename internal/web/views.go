@@ -95,6 +95,9 @@ type pageData struct {
 	Gallery bool
 	Nav     string
 	Flash   string
+	// Unread counts the client messages the studio has not read, for the
+	// navigation's badge; render fills it in for signed-in pages.
+	Unread int
 	// Message is a form-level error; Errors are per field.
 	Message string
 	Errors  map[string]string
@@ -136,6 +139,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page s
 	if loaded, _ := r.Context().Value(sessionLoaded{}).(bool); d.Flash == "" && loaded {
 		d.Flash = w.sessions.PopString(r.Context(), "flash")
 	}
+	if d.Principal != nil && !d.Gallery {
+		d.Unread = w.unread(r, d.Principal.Studio.ID)
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, d); err != nil {
 		w.log.ErrorContext(r.Context(), "rendering page", "page", page, "err", err)
@@ -146,6 +152,17 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page s
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.WriteHeader(status)
 	rw.Write(buf.Bytes())
+}
+
+// unread counts the studio's unread client messages for the navigation.
+// A failed count costs only the badge, never the page.
+func (w *Web) unread(r *http.Request, studioID string) int {
+	n, err := w.store.UnreadMessages(r.Context(), studioID)
+	if err != nil {
+		w.log.WarnContext(r.Context(), "counting unread messages", "err", err)
+		return 0
+	}
+	return n
 }
 
 func (w *Web) static(rw http.ResponseWriter, r *http.Request) {

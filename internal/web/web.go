@@ -86,6 +86,8 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /login", Handler: w.public(w.loginSubmit), Public: true},
 		{Pattern: "POST /logout", Handler: w.public(w.logout), Public: true},
 		{Pattern: "GET /dashboard", Handler: w.page(w.dashboard)},
+		{Pattern: "GET /archive", Handler: w.page(w.archiveShow)},
+		{Pattern: "GET /archive/{id}/photos/{photo}/{size}", Handler: w.page(w.archivePhoto)},
 		{Pattern: "GET /team", Handler: w.page(w.teamShow), Owner: true},
 		{Pattern: "POST /team/users", Handler: w.page(w.teamAddUser), Owner: true},
 		{Pattern: "POST /team/users/{id}/password", Handler: w.page(w.teamResetPassword), Owner: true},
