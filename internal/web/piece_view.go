@@ -29,10 +29,10 @@ type pieceData struct {
 	Refused   bool
 	Timers    []timerView
 	// The stage's own forms.
-	Grits       []gritStep
-	DueGrit     int
-	Coats       []coatView
-	NextCoat    int
+	Grits    []gritStep
+	DueGrit  int
+	Coats    []coatView
+	NextCoat int
 	// CoatWet is the drying of the last coat, which holds the next one;
 	// CoatDry says the last coat is dry, so the next may go on.
 	CoatWet     *timerView
