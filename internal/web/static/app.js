@@ -245,7 +245,14 @@
       });
     };
     xhr.onload = function () {
-      if (xhr.responseURL && xhr.status < 400) { window.location = xhr.responseURL; return; }
+      if (xhr.responseURL && xhr.status < 400) {
+        // The request followed the redirect, and that page took the flash
+        // message: keep it for the page loaded next, which shows it.
+        const flash = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector(".flash");
+        try { if (flash) sessionStorage.setItem("atelier.flash", flash.textContent); } catch (err) { /* no message then */ }
+        window.location = xhr.responseURL;
+        return;
+      }
       document.open(); document.write(xhr.responseText); document.close();
     };
     xhr.onerror = function () { notify("The upload failed. Check the connection and try again."); };
@@ -309,13 +316,10 @@
     let start = null, pinch = 0, lastTap = 0;
     box.addEventListener("pointerdown", function (e) {
       if (e.target !== img) return;
-      img.setPointerCapture(e.pointerId);
+      try { img.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
       pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
       start = { x: e.clientX, y: e.clientY, ox: x, oy: y };
       if (pts.size === 2) pinch = spread();
-      const now = Date.now();
-      if (now - lastTap < 300) { zoom = zoom > 1 ? 1 : 2.5; x = 0; y = 0; place(); }
-      lastTap = now;
     });
     box.addEventListener("pointermove", function (e) {
       if (!pts.has(e.pointerId)) return;
@@ -331,9 +335,11 @@
     box.addEventListener("pointerup", function (e) {
       pts.delete(e.pointerId);
       if (pts.size < 2) pinch = 0;
-      if (start && zoom === 1 && group.length > 1) {
-        const dx = e.clientX - start.x;
-        if (Math.abs(dx) > 50) go(dx < 0 ? 1 : -1);
+      if (start) {
+        const dx = e.clientX - start.x, dy = e.clientY - start.y, now = Date.now();
+        if (Math.abs(dx) > 50 && zoom === 1 && group.length > 1) { go(dx < 0 ? 1 : -1); lastTap = 0; }
+        else if (Math.hypot(dx, dy) < 10 && now - lastTap < 300) { zoom = zoom > 1 ? 1 : 2.5; x = 0; y = 0; place(); lastTap = 0; }
+        else if (Math.hypot(dx, dy) < 10) lastTap = now;
       }
       if (!pts.size) start = null;
     });
@@ -369,6 +375,13 @@
     });
     el.after(b);
   });
+
+  // A flash message an upload's answer carried (see above) shows here.
+  try {
+    const kept = sessionStorage.getItem("atelier.flash");
+    sessionStorage.removeItem("atelier.flash");
+    if (kept && !document.querySelector(".flash")) toast(kept);
+  } catch (e) { /* storage off: no message */ }
 
   tick();
   setInterval(tick, 1000);
