@@ -143,4 +143,81 @@ func TestBrowserPiecePageAtTheBench(t *testing.T) {
 		t.Fatalf("the camera's photo: %+v (%v)", d.Photos, err)
 	}
 	shoot("piece-paint-photo-phone.png")
+
+	// The board: the card carries the photo, every control is touch-sized.
+	drawVariants(t, s, blobs)
+	run("open the board", chromedp.Navigate(ts.URL+"/board"), chromedp.WaitVisible(chromedp.ID("piece-"+piece)))
+	becomes("the thumbnail loads", `(() => { const i = document.querySelector("#piece-`+piece+` img.thumb"); return !!i && i.complete && i.naturalWidth > 0 })()`)
+	small = eval("board touch targets", `JSON.stringify(Array.from(document.querySelectorAll("main button, main a.button, main summary, .piece-card a.subject, main input:not([type=hidden])"))
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 90)))`)
+	if small != "[]" {
+		t.Fatalf("touch targets under 44 px on the board: %s", small)
+	}
+	if wide := eval("the board's width", `String(document.documentElement.scrollWidth > window.innerWidth)`); wide != "false" {
+		t.Fatal("the board scrolls sideways on a phone")
+	}
+	shoot("board-thumbs-phone.png")
+}
+
+// The next coat at the bench: while the last coat dries the button waits,
+// disabled, saying when; at the end of the countdown it comes alive as
+// "Dry — log coat 2" with one notice, though the timer shows twice on the
+// page; and it logs the coat.
+func TestBrowserCoatButtonComesAliveWhenDry(t *testing.T) {
+	ctx := headless(t)
+	s := storetest.Open(t, store.SQLite, nil)
+	_, ts := setUpStudio(t, s)
+	ana := mustSlug(t, s, "ana")
+	id := newWebPiece(t, s, "Cousin Jo")
+	storetest.WalkPiece(t, s, ana.ID, id, studio.Finish)
+	st, err := s.Studio(context.Background(), ana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Applied so long ago that it is dry in a few seconds.
+	at := time.Now().Add(-time.Duration(st.CoatDryMinutes[studio.MattePolyurethane])*time.Minute + 5*time.Second)
+	if _, err := s.LogCoat(context.Background(), ana.ID, id, "", studio.MattePolyurethane, false, &at); err != nil {
+		t.Fatal(err)
+	}
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+id), chromedp.WaitVisible(chromedp.ID("log-coat")))
+	state := func() string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const b = document.getElementById("log-coat");
+			return (b.disabled ? "disabled: " : "enabled: ") + b.textContent.trim() + " | toasts: " + document.querySelectorAll(".toast").length })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := state(); !strings.HasPrefix(got, "disabled: Log coat 2 · dry at ") || !strings.Contains(got, "in 1 min") {
+		t.Fatalf("while the coat is wet the button reads %q", got)
+	}
+	var got string
+	for range 200 {
+		if got = state(); got == "enabled: Dry — log coat 2 | toasts: 1" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got != "enabled: Dry — log coat 2 | toasts: 1" {
+		t.Fatalf("after the coat dried: %q", got)
+	}
+	time.Sleep(1500 * time.Millisecond) // more ticks must not tell again
+	if got := state(); got != "enabled: Dry — log coat 2 | toasts: 1" {
+		t.Fatalf("the timer told more than once: %q", got)
+	}
+	run("log coat 2", chromedp.Click(chromedp.CSS(`input[name="sanded_2000_before"]`)), chromedp.Click(chromedp.ID("log-coat")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	if d, err := s.Piece(context.Background(), ana.ID, id); err != nil || len(d.PassCoats()) != 2 {
+		t.Fatalf("coats after logging the second: %v (%v)", len(d.PassCoats()), err)
+	}
 }
