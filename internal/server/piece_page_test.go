@@ -214,7 +214,10 @@ func TestWebPiecePhotosPinnedAndCameraUpload(t *testing.T) {
 		// Paint and quality control show the references; sanding does not.
 		storetest.WalkPiece(t, s, ana, agreed, studio.Sanding)
 		res, body = b.get("/pieces/" + agreed)
-		want(t, res, body, 200, `id="photos"`)
+		want(t, res, body, 200, `id="photos"`, `id="references-side"`, `<h2 id="process-photos">Process photos</h2>`, `alt="Process photo, Sculpt"`)
+		if n := imagesAnswer(t, b, body); n != 3 {
+			t.Fatalf("%d images at sanding, want the two references and the sculpt's photo", n)
+		}
 		if strings.Contains(body, `id="references"`) {
 			t.Fatal("the references are pinned at Sanding")
 		}

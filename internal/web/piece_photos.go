@@ -35,11 +35,19 @@ type piecePhotos struct {
 	// PinRefs says the current stage is judged against the references.
 	PinRefs bool
 	Stage   []photoView
+	// Earlier are the process photos of the other stages, stage by stage.
+	Earlier []stageGallery
 	// NoShare says why the switch to share with the client is off, "" when
 	// the client agreed.
 	NoShare string
 	// Client names the commission's client, for the link to it.
 	Client string
+}
+
+// stageGallery is one stage's process photos.
+type stageGallery struct {
+	Stage  studio.Stage
+	Photos []photoView
 }
 
 // pinnedStages are judged against the reference photos: the form in clay,
@@ -59,11 +67,31 @@ func newPiecePhotos(d store.PieceDetail, c *store.CommissionDetail) piecePhotos 
 	}
 	pp.NoShare = intake.NoShareReason(com)
 	for _, ph := range d.Photos {
-		if ph.Kind == studio.ProcessPhoto && ph.Stage == string(d.Stage) {
-			pp.Stage = append(pp.Stage, newPhotoView(d.ID, ph, "Process photo, "+d.Stage.Label()))
+		if ph.Kind != studio.ProcessPhoto {
+			continue
+		}
+		stage := studio.Stage(ph.Stage)
+		v := newPhotoView(d.ID, ph, "Process photo, "+stage.Label())
+		if stage == d.Stage {
+			pp.Stage = append(pp.Stage, v)
+		} else {
+			pp.Earlier = addToStage(pp.Earlier, stage, v)
 		}
 	}
+	slices.SortStableFunc(pp.Earlier, func(a, b stageGallery) int { return a.Stage.Index() - b.Stage.Index() })
 	return pp
+}
+
+// addToStage adds a photo to its stage's gallery, opening one when it is
+// the stage's first.
+func addToStage(gs []stageGallery, stage studio.Stage, v photoView) []stageGallery {
+	for i := range gs {
+		if gs[i].Stage == stage {
+			gs[i].Photos = append(gs[i].Photos, v)
+			return gs
+		}
+	}
+	return append(gs, stageGallery{Stage: stage, Photos: []photoView{v}})
 }
 
 // references picks the front view and a profile among a commission's
