@@ -244,6 +244,9 @@ func TestWebQCRecordsExplicitPassOrFail(t *testing.T) {
 		res, body := b.get("/pieces/" + id)
 		want(t, res, body, 200, `name="qc_eyes" value="pass"`, `name="qc_eyes" value="fail"`, `class="fail">Fail</label>`, `class="pass">Pass</label>`)
 
+		// Nothing judged is nothing recorded, not six failures.
+		res, body = b.post("/pieces/"+id+"/qc", url.Values{"notes": {"looked at it"}}, nil)
+		want(t, res, body, 422, `id="qc_proportions-error"`, `id="qc_no_cracks-error"`)
 		form := url.Values{}
 		for _, c := range studio.QCChecks {
 			form.Set("qc_"+c.Key, "pass")

@@ -147,8 +147,9 @@ func (workForm) formName(domain string) string {
 }
 
 // qcForm is the quality-control form: a Pass or a Fail for each check,
-// sent as qc_<key>. A form of tick boxes ("checks", the ticked ones) is
-// still read, for the scripts written against it.
+// sent as qc_<key>. A form of tick boxes ("checks", the ticked ones, the
+// others failing) is still read when it is what was sent, for the scripts
+// written against it; a form with neither asks for every check.
 type qcForm struct {
 	Checks map[string]*bool
 	// unanswered lists the checks given neither Pass nor Fail.
@@ -157,7 +158,7 @@ type qcForm struct {
 
 func parseQCForm(f url.Values) qcForm {
 	form := qcForm{Checks: map[string]*bool{}}
-	explicit := false
+	explicit := !f.Has("checks")
 	for k := range f {
 		explicit = explicit || strings.HasPrefix(k, "qc_")
 	}
