@@ -33,8 +33,9 @@ type pieceData struct {
 	DueGrit  int
 	Coats    []coatView
 	NextCoat int
-	// CoatWet is the drying of the last coat, which holds the next one;
-	// CoatDry says the last coat is dry, so the next may go on.
+	// CoatWet is the drying of the last coat, which holds the next one,
+	// and CoatWetIn how long it has left in words ("in 12 min"); CoatDry
+	// says the last coat is dry, so the next may go on.
 	CoatWet     *timerView
 	CoatWetIn   string
 	CoatDry     bool
