@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -34,6 +35,11 @@ func (d *Desk) AddProcessPhotos(r *http.Request, p studio.Principal) (store.Piec
 	if err := studio.CheckCaption(strings.TrimSpace(in.fields["caption"])); err != nil {
 		return store.PieceDetail{}, err
 	}
+	if shared {
+		if err := d.checkConsent(r.Context(), p.Studio.ID, r.PathValue("id")); err != nil {
+			return store.PieceDetail{}, err
+		}
+	}
 	if err := d.decode(r.Context(), in); err != nil {
 		return store.PieceDetail{}, err
 	}
@@ -44,4 +50,39 @@ func (d *Desk) AddProcessPhotos(r *http.Request, p studio.Principal) (store.Piec
 		return err
 	})
 	return pd, err
+}
+
+// NoShareReason says why a piece's process photos may not be shown to a
+// client, or "" when they may: only a commissioned piece's, and only when
+// the client agreed in the questionnaire. c is the piece's commission, nil
+// when it has none. The web page and the upload ask the same rule.
+func NoShareReason(c *studio.Commission) string {
+	switch {
+	case c == nil:
+		return "This piece has no client to share with: it is not part of a commission."
+	case !c.Inquiry.ConsentShowProcess:
+		return "The client did not agree to see process photos, so they stay in the studio."
+	}
+	return ""
+}
+
+// checkConsent refuses sharing the photos of a piece whose client did not
+// agree to it, whatever the form or the API call asked.
+func (d *Desk) checkConsent(ctx context.Context, studioID, pieceID string) error {
+	pd, err := d.Store.Piece(ctx, studioID, pieceID)
+	if err != nil {
+		return err
+	}
+	var c *studio.Commission
+	if pd.CommissionID != "" {
+		cd, err := d.Store.Commission(ctx, studioID, pd.CommissionID)
+		if err != nil {
+			return err
+		}
+		c = &cd.Commission
+	}
+	if why := NoShareReason(c); why != "" {
+		return studio.FieldError("shared", why)
+	}
+	return nil
 }

@@ -240,7 +240,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"matte_polyurethane"}, "applied_at": {local(-3 * time.Hour)}}, nil)
 		want(t, res, body, 303)
 		res, body = b.get("/pieces/" + id)
-		want(t, res, body, 200, "Coat 1 logged; it is dry already.", "Coat 1: Matte polyurethane", "Log coat 2", `name="sanded_2000_before"`)
+		want(t, res, body, 200, "Coat 1 logged; it is dry already.", "Coat 1: Matte polyurethane", "Dry — log coat 2", `name="sanded_2000_before"`)
 		res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"matte_polyurethane"}, "applied_at": {local(-2 * time.Hour)}}, nil)
 		want(t, res, body, 422, `id="sanded-error"`, "sand lightly with 2000 grit")
 		res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"gloss_polyurethane"}, "applied_at": {local(-1 * time.Hour)}, "sanded_2000_before": {"true"}}, nil)
@@ -276,7 +276,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/board")
 		want(t, res, body, 200, "Record quality control")
 		res, body = b.get("/pieces/" + id)
-		want(t, res, body, 200, `name="checks" value="eyes"`, "1.6 in high, 0.9 in wide, 0.75 in deep")
+		want(t, res, body, 200, `name="qc_eyes" value="fail"`, "1.6 in high, 0.9 in wide, 0.75 in deep")
 		if strings.Contains(body, `action="/pieces/`+id+`/advance"`) {
 			t.Fatal("QC offers an advance button")
 		}

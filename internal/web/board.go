@@ -33,6 +33,8 @@ type boardCard struct {
 	store.BoardCard
 	Next  studio.Stage
 	Timer *timerView
+	// Thumb is the id of the photo that stands for the piece, "" for none.
+	Thumb string
 	// Open lists what a refused advance found unfinished.
 	Open []string
 }
@@ -55,12 +57,16 @@ func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	if err != nil {
 		return err
 	}
+	thumbs, err := w.store.BoardThumbs(r.Context(), p.Studio.ID)
+	if err != nil {
+		return err
+	}
 	now := w.cfg.Now()
 	d := boardData{Unit: unitOf(p.Studio.Units), Form: a.form, Empty: true}
 	for _, c := range cols {
 		col := boardColumn{Stage: c.Stage}
 		for _, card := range c.Cards {
-			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID]}
+			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID], Thumb: thumbs.Of(card.ID, card.CommissionID)}
 			if len(card.Timers) > 0 && card.Timers[0].DueAt.After(now) {
 				bc.Timer = newTimerView(card.Timers[0], now, p.Studio)
 			}

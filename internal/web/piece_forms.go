@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,4 +144,55 @@ func parseWorkForm(f url.Values) workForm {
 // The page has two stage choosers; the work form's is "work_stage".
 func (workForm) formName(domain string) string {
 	return fieldNames{"stage": "work_stage"}.formName(domain)
+}
+
+// qcForm is the quality-control form: a Pass or a Fail for each check,
+// sent as qc_<key>. A form of tick boxes ("checks", the ticked ones, the
+// others failing) is still read when it is what was sent, for the scripts
+// written against it; a form with neither asks for every check.
+type qcForm struct {
+	Checks map[string]*bool
+	// unanswered lists the checks given neither Pass nor Fail.
+	unanswered []string
+}
+
+func parseQCForm(f url.Values) qcForm {
+	form := qcForm{Checks: map[string]*bool{}}
+	explicit := !f.Has("checks")
+	for k := range f {
+		explicit = explicit || strings.HasPrefix(k, "qc_")
+	}
+	for _, c := range studio.QCChecks {
+		if !explicit {
+			form.Checks[c.Key] = ptr(slices.Contains(f["checks"], c.Key))
+			continue
+		}
+		switch f.Get("qc_" + c.Key) {
+		case "pass":
+			form.Checks[c.Key] = ptr(true)
+		case "fail":
+			form.Checks[c.Key] = ptr(false)
+		default:
+			form.unanswered = append(form.unanswered, c.Key)
+		}
+	}
+	return form
+}
+
+// err refuses a form with a check left unjudged: a silence is neither a
+// pass nor a failure.
+func (f qcForm) err() error {
+	errs := studio.Fields{}
+	for _, k := range f.unanswered {
+		errs.Add("qc_"+k, "choose Pass or Fail")
+	}
+	return errs.Err()
+}
+
+// The domain names a check "checks.eyes"; the form "qc_eyes".
+func (qcForm) formName(domain string) string {
+	if k, ok := strings.CutPrefix(domain, "checks."); ok {
+		return "qc_" + k
+	}
+	return domain
 }

@@ -29,15 +29,22 @@ type pieceData struct {
 	Refused   bool
 	Timers    []timerView
 	// The stage's own forms.
-	Grits       []gritStep
-	DueGrit     int
-	Coats       []coatView
-	NextCoat    int
+	Grits    []gritStep
+	DueGrit  int
+	Coats    []coatView
+	NextCoat int
+	// CoatWet is the drying of the last coat, which holds the next one,
+	// and CoatWetIn how long it has left in words ("in 12 min"); CoatDry
+	// says the last coat is dry, so the next may go on.
+	CoatWet     *timerView
+	CoatWetIn   string
+	CoatDry     bool
 	CoatKinds   []choice
 	Rows        []paletteRow
 	MoreOpen    bool
 	Roles       []string
 	QCChecks    []studio.QCCheck
+	QCRows      []qcRow
 	Attempts    []qcView
 	Earlier     []studio.Stage
 	Clays       []clayChoice
@@ -62,6 +69,14 @@ type pieceData struct {
 	Label labelCard
 	// Cost is the piece's cost so far; nil when it could not be worked out.
 	Cost *costCard
+	// Photos are the references and the stage's process photos.
+	Photos piecePhotos
+}
+
+// qcRow is one check of the QC form: Pass or Fail, as sent when the form
+// was refused.
+type qcRow struct {
+	Key, Label, Value, Err string
 }
 
 type stageStep struct {
@@ -159,6 +174,10 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 	pd.work(d, st, now)
 	pd.History = history(d, st)
 	pd.baking(d, st, a.clays, a.ovens, now)
+	pd.Photos = newPiecePhotos(d, a.commission)
+	for _, c := range studio.QCChecks {
+		pd.QCRows = append(pd.QCRows, qcRow{Key: c.Key, Label: c.Label, Value: a.values.Get("qc_" + c.Key), Err: a.errs["qc_"+c.Key]})
+	}
 	return pd
 }
 
@@ -172,7 +191,7 @@ func pieceValues(d store.PieceDetail, st studio.Studio, a pieceAnswer) map[strin
 	v := map[string]string{"subject": d.Subject, "target_height": lengthValue(&d.TargetHeightMM, st.Units),
 		"max_thickness": lengthValue(d.MaxThicknessMM, st.Units), "height": lengthValue(d.HeightMM, st.Units),
 		"width": lengthValue(d.WidthMM, st.Units), "depth": lengthValue(d.DepthMM, st.Units),
-		"kind": string(studio.MattePolyurethane), "work_stage": string(d.Stage), "override_reason": d.PaletteReason}
+		"kind": string(lastFinish(d, a.lastFinish)), "work_stage": string(d.Stage), "override_reason": d.PaletteReason}
 	if i := d.Stage.Index(); i > 0 {
 		v["to"] = string(studio.Stages[i-1])
 	}
@@ -207,6 +226,13 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 	}
 	pd.MoreOpen = pd.MoreOpen || strings.TrimSpace(pd.V["override_reason"]) != "" || a.errs["colors"] != "" || a.errs["override_reason"] != ""
 	pd.NextCoat = len(pd.Coats) + 1
+	if n := len(pd.Coats); n > 0 {
+		last := pd.Coats[n-1]
+		pd.CoatWet, pd.CoatDry = last.Dry, last.Dry == nil
+		if last.Dry != nil {
+			pd.CoatWetIn = inMinutes(d.PassCoats()[n-1].DryAt.Sub(now))
+		}
+	}
 	pd.Clays = clayChoices(d, a)
 	for _, b := range d.ClayBrands {
 		name := b
@@ -220,6 +246,27 @@ func (pd *pieceData) stageForms(d store.PieceDetail, st studio.Studio, a pieceAn
 	for _, q := range d.QC {
 		pd.Attempts = append(pd.Attempts, qcView{At: localTime(q.At, now, st), Passed: q.Passed, ReturnTo: q.ReturnTo, Notes: q.Notes, Failed: studio.FailedChecks(q.Checks)})
 	}
+}
+
+// lastFinish is the finish to offer: the piece's last coat's, else the
+// studio's last, else matte polyurethane, the guide's default.
+func lastFinish(d store.PieceDetail, studioLast studio.CoatKind) studio.CoatKind {
+	if n := len(d.Coats); n > 0 {
+		return d.Coats[n-1].Kind
+	}
+	if studioLast != "" {
+		return studioLast
+	}
+	return studio.MattePolyurethane
+}
+
+// inMinutes says how long is left in words: "in 12 min", "in 1 h 5 min".
+func inMinutes(left time.Duration) string {
+	m := max(1, int((left+time.Minute-1)/time.Minute))
+	if m < 60 {
+		return fmt.Sprintf("in %d min", m)
+	}
+	return fmt.Sprintf("in %d h %d min", m/60, m%60)
 }
 
 // paletteForm gives the palette form its rows: the colours sent, or the

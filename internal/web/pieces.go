@@ -27,6 +27,10 @@ type pieceAnswer struct {
 	// clays are the studio's clays, to choose from; ovens its ovens.
 	clays []store.Clay
 	ovens []store.OvenDetail
+	// commission is the piece's commission, nil when it has none.
+	commission *store.CommissionDetail
+	// lastFinish is the finish the studio logged last, offered again.
+	lastFinish studio.CoatKind
 }
 
 func (w *Web) pieceShow(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -48,10 +52,34 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 			return err
 		}
 	}
+	if err := w.pieceContext(r, p, d, &a); err != nil {
+		return err
+	}
 	data := newPieceData(d, p.Studio, a, w.cfg.Now())
 	data.Cert, data.Label = w.certificateCardOf(r.Context(), p, d, a), w.labelCardOf(r.Context(), p, a)
 	data.Cost = w.costCardOf(r, p, d.ID)
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
+	return nil
+}
+
+// pieceContext loads what the page shows beside the piece itself: its
+// commission (references, consent, client) and, at the finish, the
+// studio's last finish.
+func (w *Web) pieceContext(r *http.Request, p studio.Principal, d store.PieceDetail, a *pieceAnswer) error {
+	if d.CommissionID != "" {
+		c, err := w.store.Commission(r.Context(), p.Studio.ID, d.CommissionID)
+		if err != nil {
+			return err
+		}
+		a.commission = &c
+	}
+	if d.Stage == studio.Finish {
+		kind, err := w.store.LastCoatKind(r.Context(), p.Studio.ID)
+		if err != nil {
+			return err
+		}
+		a.lastFinish = kind
+	}
 	return nil
 }
 
@@ -154,14 +182,13 @@ func (w *Web) pieceCoat(rw http.ResponseWriter, r *http.Request, p studio.Princi
 
 func (w *Web) pieceQC(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	return w.pieceChange(rw, r, p, "qc", "", func(f url.Values) (change, error) {
-		checks := map[string]*bool{}
-		for _, c := range studio.QCChecks {
-			ok := slices.Contains(f["checks"], c.Key)
-			checks[c.Key] = &ok
+		form := parseQCForm(f)
+		if err := form.err(); err != nil {
+			return change{form: form}, err
 		}
-		d, err := w.store.RecordQC(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID, checks, f.Get("notes"))
+		d, err := w.store.RecordQC(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID, form.Checks, f.Get("notes"))
 		if err != nil {
-			return change{}, err
+			return change{form: form}, err
 		}
 		if d.Stage == studio.CollectorGrade {
 			return change{d: d, flash: "Quality control passed: " + d.Subject + " is collector-grade."}, nil

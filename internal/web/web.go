@@ -118,6 +118,8 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /pieces/{id}/coats", Handler: w.page(w.pieceCoat)},
 		{Pattern: "POST /pieces/{id}/qc", Handler: w.page(w.pieceQC)},
 		{Pattern: "POST /pieces/{id}/work", Handler: w.page(w.pieceWork)},
+		{Pattern: "POST /pieces/{id}/photos", Handler: w.page(w.piecePhotosAdd), MaxBody: intake.MaxInquiryBytes},
+		{Pattern: "GET /pieces/{id}/photos/{photo}/{size}", Handler: w.page(w.piecePhoto)},
 		{Pattern: "POST /pieces/{id}/bakes", Handler: w.page(w.pieceBake)},
 		{Pattern: "POST /pieces/{id}/bakes/{bake}/readings", Handler: w.page(w.bakeReading)},
 		{Pattern: "POST /pieces/{id}/bakes/{bake}/finish", Handler: w.page(w.bakeFinish)},

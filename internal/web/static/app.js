@@ -1,11 +1,14 @@
 // Atelier's one script. Every page works without it; this only enhances:
 // live countdowns, updating a fragment in place, upload progress, copying a
-// secret, and notifications when a timer ends. No inline code anywhere, so
+// secret, notifications when a timer ends, and a viewer for photos. No inline code anywhere, so
 // the Content-Security-Policy allows scripts from this origin only.
 "use strict";
 
 (function () {
-  // Countdowns: <span data-countdown="2026-11-25T10:30:00Z" data-done="Bake done">.
+  // Countdowns: <span data-countdown="2026-11-25T10:30:00Z" data-done="Bake done"
+  // data-timer="piece@due">. One timer can show in several places (the
+  // timers above, the coat's line, the board): data-timer names it, so
+  // that it beeps and notifies once, in this tab and in the others.
   function tick() {
     const now = Date.now();
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
@@ -16,10 +19,44 @@
       el.textContent = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(s).padStart(2, "0");
       if (left === 0 && !el.dataset.fired) {
         el.dataset.fired = "1";
-        beep();
-        notify(el.dataset.done || "Timer done");
+        if (firstTime(el.dataset.timer || el.dataset.countdown + el.dataset.done)) {
+          beep();
+          notify(el.dataset.done || "Timer done");
+        }
       }
     });
+    // "in 12 min" beside a clock time, kept true while the page is open.
+    document.querySelectorAll("[data-until]").forEach(function (el) {
+      const left = Date.parse(el.dataset.until) - now;
+      if (isNaN(left)) return;
+      const min = Math.ceil(left / 60000);
+      el.textContent = left <= 0 ? "now" : min < 60 ? "in " + min + " min" : "in " + Math.floor(min / 60) + " h " + (min % 60) + " min";
+    });
+    // A button held until a time (the next coat, while the last dries)
+    // comes alive with its new words when the time comes.
+    document.querySelectorAll("button[data-ready]").forEach(function (b) {
+      if (Date.parse(b.dataset.ready) > now) return;
+      b.disabled = false;
+      b.textContent = b.dataset.readyLabel;
+      b.classList.remove("coat-wait");
+      b.removeAttribute("data-ready");
+      const why = document.getElementById("coat-wait");
+      if (why) why.remove();
+    });
+  }
+
+  // firstTime records that a timer ended and reports whether it is news:
+  // a timer shown twice on a page, or in two tabs, is told of once. The
+  // record forgets timers after two days.
+  function firstTime(key) {
+    let seen = {};
+    try { seen = JSON.parse(localStorage.getItem("atelier.timers") || "{}") || {}; } catch (e) { seen = {}; }
+    if (seen[key]) return false;
+    const now = Date.now();
+    Object.keys(seen).forEach(function (k) { if (now - seen[k] > 2 * 86400000) delete seen[k]; });
+    seen[key] = now;
+    try { localStorage.setItem("atelier.timers", JSON.stringify(seen)); } catch (e) { /* private mode: tell once per page */ }
+    return true;
   }
 
   // Notifications: the browser's when allowed, a toast on the page always.
@@ -27,6 +64,19 @@
     if ("Notification" in window && Notification.permission === "granted") new Notification(text);
     toast(text);
   }
+
+  // A page with a countdown asks once whether it may notify: at the first
+  // tap (browsers ask only after one), and never again once answered,
+  // whatever the answer; the bake page's button can still ask.
+  function askOnce() {
+    if (!("Notification" in window) || Notification.permission !== "default") return;
+    if (!document.querySelector("[data-countdown], button[data-ready]")) return;
+    try { if (localStorage.getItem("atelier.notify.asked")) return; } catch (e) { return; }
+    Notification.requestPermission().then(function (answer) {
+      try { localStorage.setItem("atelier.notify.asked", answer); } catch (e) { /* asked again next time */ }
+    });
+  }
+  document.addEventListener("pointerdown", askOnce, { once: true });
 
   // A timer's end also sounds: three short beeps made with Web Audio, no
   // file to fetch. Browsers start audio only after a tap on the page, so
@@ -195,11 +245,122 @@
       });
     };
     xhr.onload = function () {
-      if (xhr.responseURL && xhr.status < 400) { window.location = xhr.responseURL; return; }
+      if (xhr.responseURL && xhr.status < 400) {
+        // The request followed the redirect, and that page took the flash
+        // message: keep it for the page loaded next, which shows it.
+        const flash = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector(".flash");
+        try { if (flash) sessionStorage.setItem("atelier.flash", flash.textContent); } catch (err) { /* no message then */ }
+        window.location = xhr.responseURL;
+        return;
+      }
       document.open(); document.write(xhr.responseText); document.close();
     };
     xhr.onerror = function () { notify("The upload failed. Check the connection and try again."); };
     xhr.send(new FormData(form));
+  });
+
+  // The camera: once a photo is taken, it goes up at once (with its
+  // progress), one tap fewer than choosing and then saving.
+  document.addEventListener("change", function (e) {
+    const input = e.target;
+    if (!input.matches(".camera-form input[type=file]") || !input.files || !input.files.length) return;
+    if (input.form.requestSubmit) input.form.requestSubmit();
+  });
+
+  // The photo viewer: <a data-viewer="group" href="large.jpg"> opens the
+  // large photo over the page; double-tap or pinch zooms, a drag moves the
+  // zoomed photo, a swipe goes to the next of the group, Escape closes.
+  // Without the script the link opens the image itself.
+  function openViewer(link) {
+    const group = Array.from(document.querySelectorAll('a[data-viewer="' + CSS.escape(link.dataset.viewer) + '"]'));
+    let at = group.indexOf(link), zoom = 1, x = 0, y = 0;
+    const box = document.createElement("div");
+    box.className = "viewer";
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-label", "Photo");
+    const img = document.createElement("img");
+    const close = button("close", "Close", "×");
+    box.append(img, close);
+    if (group.length > 1) box.append(button("prev", "Previous photo", "‹"), button("next", "Next photo", "›"));
+    document.body.appendChild(box);
+    const back = document.activeElement;
+    function button(cls, label, text) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = cls; b.textContent = text;
+      b.setAttribute("aria-label", label);
+      return b;
+    }
+    function show() {
+      const a = group[at], thumb = a.querySelector("img");
+      img.src = a.href;
+      img.alt = thumb ? thumb.alt : "";
+      zoom = 1; x = 0; y = 0; place();
+    }
+    function place() { img.style.transform = "translate(" + x + "px," + y + "px) scale(" + zoom + ")"; }
+    function go(step) { at = (at + step + group.length) % group.length; show(); }
+    function shut() { box.remove(); document.removeEventListener("keydown", key); if (back) back.focus(); }
+    function key(e) {
+      if (e.key === "Escape") shut();
+      else if (e.key === "ArrowRight") go(1);
+      else if (e.key === "ArrowLeft") go(-1);
+    }
+    document.addEventListener("keydown", key);
+    box.addEventListener("click", function (e) {
+      if (e.target.closest(".close") || e.target === box) shut();
+      else if (e.target.closest(".next")) go(1);
+      else if (e.target.closest(".prev")) go(-1);
+    });
+    // Pointers: one moves (or swipes), two pinch.
+    const pts = new Map();
+    let start = null, pinch = 0, lastTap = 0;
+    box.addEventListener("pointerdown", function (e) {
+      if (e.target !== img) return;
+      try { img.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      start = { x: e.clientX, y: e.clientY, ox: x, oy: y };
+      if (pts.size === 2) pinch = spread();
+    });
+    box.addEventListener("pointermove", function (e) {
+      if (!pts.has(e.pointerId)) return;
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (pts.size === 2 && pinch) {
+        zoom = Math.min(6, Math.max(1, zoom * spread() / pinch));
+        pinch = spread();
+      } else if (zoom > 1 && start) {
+        x = start.ox + e.clientX - start.x; y = start.oy + e.clientY - start.y;
+      }
+      place();
+    });
+    box.addEventListener("pointerup", function (e) {
+      pts.delete(e.pointerId);
+      if (pts.size < 2) pinch = 0;
+      if (start) {
+        const dx = e.clientX - start.x, dy = e.clientY - start.y, now = Date.now();
+        if (Math.abs(dx) > 50 && zoom === 1 && group.length > 1) { go(dx < 0 ? 1 : -1); lastTap = 0; }
+        else if (Math.hypot(dx, dy) < 10 && now - lastTap < 300) { zoom = zoom > 1 ? 1 : 2.5; x = 0; y = 0; place(); lastTap = 0; }
+        else if (Math.hypot(dx, dy) < 10) lastTap = now;
+      }
+      if (!pts.size) start = null;
+    });
+    box.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      zoom = Math.min(6, Math.max(1, zoom * (e.deltaY < 0 ? 1.2 : 1 / 1.2)));
+      if (zoom === 1) { x = 0; y = 0; }
+      place();
+    }, { passive: false });
+    function spread() {
+      const p = Array.from(pts.values());
+      return Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y) || 1;
+    }
+    show();
+    close.focus();
+  }
+  document.addEventListener("click", function (e) {
+    const a = e.target.closest("a[data-viewer]");
+    if (!a || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    openViewer(a);
   });
 
   // Copy buttons next to secrets shown once.
@@ -214,6 +375,13 @@
     });
     el.after(b);
   });
+
+  // A flash message an upload's answer carried (see above) shows here.
+  try {
+    const kept = sessionStorage.getItem("atelier.flash");
+    sessionStorage.removeItem("atelier.flash");
+    if (kept && !document.querySelector(".flash")) toast(kept);
+  } catch (e) { /* storage off: no message */ }
 
   tick();
   setInterval(tick, 1000);
