@@ -74,8 +74,9 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/board")
 		want(t, res, body, 200, "No pieces in the making yet", `action="/pieces"`, `value="1.5"`, `href="/board" aria-current="page"`)
 		res, body = b.post("/pieces", url.Values{"subject": {" "}, "target_height": {"tall"}}, nil)
-		want(t, res, body, 422, `id="subject-error"`, `id="target_height-error"`, "number of inches", `value="tall"`)
-		res, body = b.post("/pieces", url.Values{"subject": {`Rose <script>alert(1)</script>`}, "target_height": {"1.5"}}, nil)
+		want(t, res, body, 422, `id="subject-error"`, `id="target_height-error"`, "a length in inches, such as 1.5 or 1 3/4", `value="tall"`)
+		// An inch and a half, typed as a fraction.
+		res, body = b.post("/pieces", url.Values{"subject": {`Rose <script>alert(1)</script>`}, "target_height": {"1 1/2"}}, nil)
 		want(t, res, body, 303, "/pieces/")
 		id := strings.TrimPrefix(res.Header.Get("Location"), "/pieces/")
 		if d, err := s.Piece(ctx, ana.ID, id); err != nil || d.TargetHeightMM != 38.1 || d.Stage != studio.Concept {

@@ -175,22 +175,18 @@ func parseLength(errs studio.Fields, field, typed string, units studio.Units) *f
 	if typed == "" {
 		return nil
 	}
-	if !strings.Contains(typed, ".") {
-		typed = strings.Replace(typed, ",", ".", 1)
+	v, ok := studio.ParseLength(typed, units)
+	switch {
+	case ok:
+		return &v
+	case strings.HasPrefix(typed, "-"):
+		errs.Add(field, "must be more than 0")
+	case units == studio.Imperial:
+		errs.Add(field, "must be a length in inches, such as 1.5 or 1 3/4")
+	default:
+		errs.Add(field, "must be a length in millimetres, such as 38 or 38.5")
 	}
-	v, err := strconv.ParseFloat(typed, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		if units == studio.Imperial {
-			errs.Add(field, "must be a number of inches, such as 1.5")
-		} else {
-			errs.Add(field, "must be a number of millimetres, such as 38 or 38.5")
-		}
-		return nil
-	}
-	if units == studio.Imperial {
-		v = math.Round(v*studio.MMPerInch*100) / 100
-	}
-	return &v
+	return nil
 }
 
 // lengthValue shows millimetres in the studio's units for a form field.
