@@ -128,4 +128,3 @@ func requestValuesOf(in studio.InquiryFields, st studio.Studio) map[string]strin
 	}
 	return v
 }
-
