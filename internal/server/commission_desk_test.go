@@ -431,3 +431,33 @@ func TestCommissionAPIPortalURLCreateAndEdit(t *testing.T) {
 		}
 	})
 }
+
+// The portal tells the client what happens next at each step.
+func TestCommissionPortalSaysWhatHappensNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		d := newCommissionDesk(t, s, false)
+		id := d.inquiry(t, rose())
+		client := newBrowser(t, d.ts.URL)
+		link := d.portalOf(t, id)
+		price, deposit := int64(45000), int64(15000)
+		steps := []struct {
+			move studio.Move
+			says string
+		}{
+			{studio.Move{}, "will send you a quote on this page"},
+			{studio.Move{To: studio.Quoted, PriceCents: &price, DepositCents: &deposit, PromisedDate: "2099-01-01"}, "To accept it, pay the deposit of 150.00 EUR"},
+			{studio.Move{To: studio.Accepted}, "Your deposit has arrived"},
+			{studio.Move{To: studio.InProduction}, "is making the miniature"},
+		}
+		for _, st := range steps {
+			if st.move.To != "" {
+				if _, err := s.MoveCommission(ctx, d.studio.ID, id, "", st.move); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, body := client.get(link)
+			want(t, res, body, 200, st.says)
+		}
+	})
+}
