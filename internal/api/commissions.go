@@ -35,6 +35,7 @@ type commissionJSON struct {
 	Tracking           string            `json:"tracking,omitempty"`
 	MissingAngles      []string          `json:"missing_angles"`
 	PieceID            *string           `json:"piece_id,omitempty"`
+	PieceStage         *string           `json:"piece_stage,omitempty"`
 	PortalURL          *string           `json:"portal_url,omitempty"`
 	Overdue            *bool             `json:"overdue,omitempty"`
 	Photos             []photoJSON       `json:"photos,omitempty"`
@@ -112,7 +113,7 @@ func photoURLs(base string, p studio.Photo, original bool) map[string]string {
 
 func detailView(d store.CommissionDetail, currency string) commissionJSON {
 	out := commissionView(d.Commission, currency, d.MissingAngles)
-	out.PieceID = optString(d.PieceID)
+	out.PieceID, out.PieceStage = optString(d.PieceID), optString(string(d.PieceStage))
 	base := "/api/v1/commissions/" + d.ID
 	for _, p := range d.Photos {
 		out.Photos = append(out.Photos, photoView(p, photoURLs(base, p, true)))

@@ -49,7 +49,7 @@ func (w *Web) commissionsList(rw http.ResponseWriter, r *http.Request, p studio.
 // sortColumns makes the headings' links, keeping the filters and search.
 func sortColumns(q url.Values, f store.CommissionFilter) []sortColumn {
 	var out []sortColumn
-	for _, key := range []string{"subject", "client", "status", "promised", "price"} {
+	for _, key := range store.CommissionSorts {
 		c := sortColumn{Key: key, Label: sortLabels[key]}
 		v := url.Values{}
 		for k, vs := range q {
