@@ -35,6 +35,8 @@ type commissionJSON struct {
 	Tracking           string            `json:"tracking,omitempty"`
 	MissingAngles      []string          `json:"missing_angles"`
 	PieceID            *string           `json:"piece_id,omitempty"`
+	PieceStage         *string           `json:"piece_stage,omitempty"`
+	PortalURL          *string           `json:"portal_url,omitempty"`
 	Overdue            *bool             `json:"overdue,omitempty"`
 	Photos             []photoJSON       `json:"photos,omitempty"`
 	History            []eventJSON       `json:"history,omitempty"`
@@ -111,7 +113,7 @@ func photoURLs(base string, p studio.Photo, original bool) map[string]string {
 
 func detailView(d store.CommissionDetail, currency string) commissionJSON {
 	out := commissionView(d.Commission, currency, d.MissingAngles)
-	out.PieceID = optString(d.PieceID)
+	out.PieceID, out.PieceStage = optString(d.PieceID), optString(string(d.PieceStage))
 	base := "/api/v1/commissions/" + d.ID
 	for _, p := range d.Photos {
 		out.Photos = append(out.Photos, photoView(p, photoURLs(base, p, true)))
@@ -133,7 +135,8 @@ func photoView(p studio.Photo, urls map[string]string) photoJSON {
 func (a *API) commissionsList(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	q := r.URL.Query()
 	f := store.CommissionFilter{Status: studio.CommissionStatus(q.Get("status")),
-		Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1", MissingReferences: q.Get("missing_references") == "true" || q.Get("missing_references") == "1"}
+		Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1", MissingReferences: q.Get("missing_references") == "true" || q.Get("missing_references") == "1",
+		Q: q.Get("q"), Sort: q.Get("sort"), Desc: q.Get("order") == "desc"}
 	list, err := a.Store.Commissions(r.Context(), p.Studio.ID, f)
 	if err != nil {
 		return err
@@ -152,7 +155,21 @@ func (a *API) commissionsShow(w http.ResponseWriter, r *http.Request, p studio.P
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, detailView(d, p.Studio.Currency))
+	return a.writeDetail(w, r, p, http.StatusOK, d)
+}
+
+// writeDetail answers with the commission's record, with the client's
+// portal link when one is kept (see store.PortalLink).
+func (a *API) writeDetail(w http.ResponseWriter, r *http.Request, p studio.Principal, status int, d store.CommissionDetail) error {
+	out := detailView(d, p.Studio.Currency)
+	secret, err := a.Store.PortalLink(r.Context(), p.Studio.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	if secret != "" {
+		out.PortalURL = optString(a.BaseURL + "/p/" + secret)
+	}
+	writeJSON(w, status, out)
 	return nil
 }
 
@@ -180,8 +197,7 @@ func (a *API) commissionsStatus(w http.ResponseWriter, r *http.Request, p studio
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, detailView(d, p.Studio.Currency))
-	return nil
+	return a.writeDetail(w, r, p, http.StatusOK, d)
 }
 
 func (a *API) commissionsMessage(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
@@ -196,4 +212,101 @@ func (a *API) commissionsMessage(w http.ResponseWriter, r *http.Request, p studi
 	}
 	writeJSON(w, http.StatusCreated, messageJSON{ID: m.ID, Author: m.Author, Body: m.Body, CreatedAt: m.CreatedAt})
 	return nil
+}
+
+// inquiryBody is the request of a commission as the studio records or
+// edits it: the questionnaire's fields in machine units. On PATCH a field
+// left out keeps its value.
+type inquiryBody struct {
+	SubjectName        *string  `json:"subject_name"`
+	Relationship       *string  `json:"relationship"`
+	Occasion           *string  `json:"occasion"`
+	Pose               *string  `json:"pose"`
+	Clothing           *string  `json:"clothing"`
+	Props              *string  `json:"props"`
+	Story              *string  `json:"story"`
+	TargetHeightMM     *float64 `json:"target_height_mm"`
+	BaseWishes         *string  `json:"base_wishes"`
+	BoxWishes          *string  `json:"box_wishes"`
+	Deadline           *string  `json:"deadline"`
+	BudgetCents        *int64   `json:"budget_cents"`
+	ContactName        *string  `json:"contact_name"`
+	ContactEmail       *string  `json:"contact_email"`
+	ConsentShowProcess *bool    `json:"consent_show_process"`
+}
+
+// apply sets the fields the body carries.
+func (b inquiryBody) apply(in *studio.InquiryFields) {
+	texts := []struct {
+		from *string
+		to   *string
+	}{{b.SubjectName, &in.SubjectName}, {b.Relationship, &in.Relationship}, {b.Occasion, &in.Occasion}, {b.Pose, &in.Pose},
+		{b.Clothing, &in.Clothing}, {b.Props, &in.Props}, {b.Story, &in.Story}, {b.BaseWishes, &in.BaseWishes},
+		{b.BoxWishes, &in.BoxWishes}, {b.Deadline, &in.Deadline}, {b.ContactName, &in.ContactName}, {b.ContactEmail, &in.ContactEmail}}
+	for _, t := range texts {
+		if t.from != nil {
+			*t.to = *t.from
+		}
+	}
+	if b.TargetHeightMM != nil {
+		in.TargetHeightMM = b.TargetHeightMM
+	}
+	if b.BudgetCents != nil {
+		in.BudgetCents = b.BudgetCents
+	}
+	if b.ConsentShowProcess != nil {
+		in.ConsentShowProcess = *b.ConsentShowProcess
+	}
+}
+
+// commissionsCreate records a request the studio took itself (by e-mail,
+// at a fair): the questionnaire's checks without its public limits.
+func (a *API) commissionsCreate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	var body inquiryBody
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	var in studio.InquiryFields
+	body.apply(&in)
+	c, _, err := a.Store.CreateInquiry(r.Context(), p.Studio.ID, in, nil)
+	if err != nil {
+		return err
+	}
+	d, err := a.Store.Commission(r.Context(), p.Studio.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/commissions/"+d.ID)
+	return a.writeDetail(w, r, p, http.StatusCreated, d)
+}
+
+// commissionsUpdate edits a commission's request details.
+func (a *API) commissionsUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	var body inquiryBody
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	d, err := a.Store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	in := d.Inquiry
+	body.apply(&in)
+	if d, err = a.Store.UpdateInquiry(r.Context(), p.Studio.ID, d.ID, p.User.ID, in); err != nil {
+		return err
+	}
+	return a.writeDetail(w, r, p, http.StatusOK, d)
+}
+
+// commissionsPortalRenew gives the commission a new portal link; the old
+// one stops working.
+func (a *API) commissionsPortalRenew(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if _, err := a.Store.RenewPortalLink(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID); err != nil {
+		return err
+	}
+	d, err := a.Store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return a.writeDetail(w, r, p, http.StatusOK, d)
 }

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -117,4 +118,30 @@ func inquiryFields(v map[string]string, currency string) (studio.InquiryFields, 
 		f.Add("consent_show_process", `must be "true" or "false"`)
 	}
 	return in, f.Err()
+}
+
+// StudioInquiry records an inquiry the studio took itself (by e-mail, at a
+// fair): the questionnaire's fields and checks, without the public form's
+// limit per address, and without photos (the client adds them through
+// the portal). The fields are the web form's or the API's (see
+// inquiryFields).
+func (d *Desk) StudioInquiry(ctx context.Context, st studio.Studio, values map[string]string) (Taken, error) {
+	taken := Taken{Values: values}
+	in, err := inquiryFields(values, st.Currency)
+	if err != nil {
+		return taken, err
+	}
+	c, portal, err := d.Store.CreateInquiry(ctx, st.ID, in, nil)
+	taken.ID, taken.Portal = c.ID, portal
+	return taken, err
+}
+
+// EditInquiry replaces a commission's request details by the fields given,
+// read as StudioInquiry reads them.
+func (d *Desk) EditInquiry(ctx context.Context, st studio.Studio, id, userID string, values map[string]string) (store.CommissionDetail, error) {
+	in, err := inquiryFields(values, st.Currency)
+	if err != nil {
+		return store.CommissionDetail{}, err
+	}
+	return d.Store.UpdateInquiry(ctx, st.ID, id, userID, in)
 }

@@ -111,6 +111,13 @@ func ephemeralTable(name string) bool {
 	switch name {
 	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens", "certificate_stubs":
 		return true
+	case "portal_links":
+		// Portal links sealed for the studio to show again: an archive must
+		// carry no working link in clear, and a restored install (another
+		// secret) could not open them. Its pages offer a new link instead;
+		// the client's old link still opens, found by the hash kept with the
+		// commission.
+		return true
 	case "material_digests":
 		// Only the memory that a day's reorder digest went: a restored
 		// studio at worst gets that day's digest again.

@@ -29,9 +29,15 @@ type CommissionDetail struct {
 	Events        []studio.CommissionEvent
 	Messages      []studio.Message
 	MissingAngles []string
-	// PieceID is the piece accepting the commission started, if any.
-	PieceID string
+	// PieceID is the piece accepting the commission started, if any, and
+	// PieceStage the stage it is at.
+	PieceID    string
+	PieceStage studio.Stage
 }
+
+// DepositDue reports whether the quote asks for a deposit before work
+// begins, as the portal tells the client.
+func (d CommissionDetail) DepositDue() bool { return d.DepositCents != nil && *d.DepositCents > 0 }
 
 // ReferenceAngles lists the angles of the reference photos.
 func (d CommissionDetail) ReferenceAngles() []studio.Angle {
@@ -82,7 +88,7 @@ func nullString(s string) any {
 
 // CreateInquiry records a client's questionnaire and reference photos as a
 // new commission, and returns it with the secret of its client portal,
-// which is stored only hashed.
+// which is found by its hash and kept sealed (see keepPortalLink).
 func (s *Store) CreateInquiry(ctx context.Context, studioID string, in studio.InquiryFields, photos []NewPhoto) (c studio.Commission, portal string, err error) {
 	portal = auth.NewToken("")
 	err = s.write(ctx, func(tx *Tx) error {
@@ -99,6 +105,9 @@ func (s *Store) CreateInquiry(ctx context.Context, studioID string, in studio.In
 		}
 		c = studio.Commission{ID: auth.NewID(), StudioID: studioID, Status: studio.Inquiry, Inquiry: in, CreatedAt: tx.now, UpdatedAt: tx.now}
 		if err := insertCommission(ctx, tx, c, auth.HashToken(portal)); err != nil {
+			return err
+		}
+		if err := keepPortalLink(ctx, tx, c, portal); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, c, "", "inquiry received"); err != nil {
@@ -208,7 +217,7 @@ func commissionDetail(ctx context.Context, tx *Tx, where string, args ...any) (C
 		return d, err
 	}
 	d.MissingAngles = studio.MissingAngles(d.ReferenceAngles())
-	err = tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE commission_id = $1`, c.ID).Scan(&d.PieceID)
+	err = tx.QueryRowContext(ctx, `SELECT id, stage FROM pieces WHERE commission_id = $1`, c.ID).Scan(&d.PieceID, &d.PieceStage)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
 	}
@@ -394,4 +403,56 @@ func (s *Store) AddReferencePhotos(ctx context.Context, studioID, id string, pho
 		return err
 	})
 	return d, err
+}
+
+// UpdateInquiry replaces the details of a commission's request (a typo in
+// a name, a wish the client added by e-mail) by the questionnaire's
+// rules, and records who did it. A finished commission keeps its record.
+func (s *Store) UpdateInquiry(ctx context.Context, studioID, id, userID string, in studio.InquiryFields) (d CommissionDetail, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		st, err := studioWhere(ctx, tx, "id = $1", studioID)
+		if err != nil {
+			return err
+		}
+		c, err := commissionWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, id)
+		if err != nil {
+			return err
+		}
+		if c.Status.Closed() {
+			return studio.Errorf(studio.Conflict, "This commission is %s; its details stay as they were.", c.Status)
+		}
+		today := st.Today(tx.now)
+		if in.Deadline == c.Inquiry.Deadline {
+			// A wish date that has passed since the client made it is
+			// history, not a mistake: it may stay as it is.
+			today = ""
+		}
+		if err := in.Validate(today); err != nil {
+			return err
+		}
+		if in.TargetHeightMM == nil {
+			h := studio.DefaultTargetHeightMM
+			in.TargetHeightMM = &h
+		}
+		c.Inquiry, c.UpdatedAt = in, tx.now
+		if err := updateInquiry(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, c, userID, "details edited"); err != nil {
+			return err
+		}
+		d, err = commissionDetail(ctx, tx, "id = $1", id)
+		return err
+	})
+	return d, err
+}
+
+func updateInquiry(ctx context.Context, tx *Tx, c studio.Commission) error {
+	in := c.Inquiry
+	_, err := tx.ExecContext(ctx, `UPDATE commissions SET subject_name = $1, relationship = $2, occasion = $3, pose = $4, clothing = $5,
+		props = $6, story = $7, target_height_mm = $8, base_wishes = $9, box_wishes = $10, deadline = $11, budget_cents = $12,
+		contact_name = $13, contact_email = $14, consent_show_process = $15, updated_at = $16 WHERE id = $17`,
+		in.SubjectName, in.Relationship, in.Occasion, in.Pose, in.Clothing, in.Props, in.Story, in.TargetHeightMM, in.BaseWishes,
+		in.BoxWishes, nullString(in.Deadline), in.BudgetCents, in.ContactName, in.ContactEmail, in.ConsentShowProcess, c.UpdatedAt, c.ID)
+	return err
 }

@@ -153,3 +153,78 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (p studio.Princ
 	}
 	return p, err
 }
+
+// A commission's portal secret is found by its hash (commissions.
+// portal_token_hash) and kept, besides, sealed with the install secret in
+// portal_links, so that the studio can show the link again. See migration
+// 00021 for why backups leave the sealed copy out.
+
+// portalPurpose binds a sealed portal secret to its commission: a sealed
+// value copied onto another commission's row does not open.
+func portalPurpose(commissionID string) string { return "portal link " + commissionID }
+
+// keepPortalLink stores the commission's portal secret sealed, replacing
+// any kept before. An install without a secret keeps nothing: its pages
+// offer a new link instead of showing one.
+func keepPortalLink(ctx context.Context, tx *Tx, c studio.Commission, secret string) error {
+	if tx.secret == nil {
+		return nil
+	}
+	sealed, err := auth.Seal(tx.secret, portalPurpose(c.ID), []byte(secret))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO portal_links (commission_id, studio_id, token_sealed, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (commission_id) DO UPDATE SET token_sealed = excluded.token_sealed, created_at = excluded.created_at`,
+		c.ID, c.StudioID, sealed, tx.now)
+	return err
+}
+
+// PortalLink returns the secret of a commission's client portal, or ""
+// when none is kept: the commission predates kept links, was restored from
+// a backup, or the install secret changed. The page then offers a new one.
+func (s *Store) PortalLink(ctx context.Context, studioID, commissionID string) (secret string, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		if _, err := commissionWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, commissionID); err != nil {
+			return err
+		}
+		var sealed []byte
+		err := tx.QueryRowContext(ctx, `SELECT token_sealed FROM portal_links WHERE commission_id = $1`, commissionID).Scan(&sealed)
+		if errors.Is(err, sql.ErrNoRows) || tx.secret == nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		plain, err := auth.Open(tx.secret, portalPurpose(commissionID), sealed)
+		if errors.Is(err, auth.ErrSealed) {
+			return nil
+		}
+		secret = string(plain)
+		return err
+	})
+	return secret, err
+}
+
+// RenewPortalLink gives a commission a new portal secret and returns it.
+// The old link stops working at once: only the new hash is kept.
+func (s *Store) RenewPortalLink(ctx context.Context, studioID, commissionID, userID string) (secret string, err error) {
+	secret = auth.NewToken("")
+	err = s.write(ctx, func(tx *Tx) error {
+		c, err := commissionWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, commissionID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE commissions SET portal_token_hash = $1 WHERE id = $2`, auth.HashToken(secret), c.ID); err != nil {
+			return err
+		}
+		if err := keepPortalLink(ctx, tx, c, secret); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, c, userID, "new portal link; the old one no longer opens")
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}

@@ -16,18 +16,60 @@ type commissionsData struct {
 	// Statuses offers the filter's choices.
 	Statuses []studio.CommissionStatus
 	Link     string
+	// Columns are the table's headings, each a link that sorts by it.
+	Columns []sortColumn
 }
+
+// sortColumn is a heading of the list that sorts by its key: a link to
+// the list as it is, sorted by the key, the other way round when it
+// already is.
+type sortColumn struct {
+	Key, Label, URL string
+	// Sorted is "ascending" or "descending" when the list is sorted by
+	// this column (for aria-sort), else "".
+	Sorted string
+}
+
+var sortLabels = map[string]string{"subject": "Subject", "client": "Client", "status": "Status", "promised": "Due", "price": "Price"}
 
 func (w *Web) commissionsList(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	q := r.URL.Query()
-	f := store.CommissionFilter{Status: studio.CommissionStatus(q.Get("status")), Overdue: q.Get("overdue") != "", MissingReferences: q.Get("missing") != ""}
+	f := store.CommissionFilter{Status: studio.CommissionStatus(q.Get("status")), Overdue: q.Get("overdue") != "", MissingReferences: q.Get("missing") != "",
+		Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Desc: q.Get("order") == "desc"}
 	list, err := w.store.Commissions(r.Context(), p.Studio.ID, f)
 	if err != nil {
 		return err
 	}
 	w.render(rw, r, http.StatusOK, "commissions", pageData{Title: "Commissions", Principal: &p, Nav: "commissions",
-		Data: commissionsData{List: list, Filter: f, Statuses: studio.CommissionStatuses, Link: w.cfg.BaseURL + "/s/" + p.Studio.Slug + "/commission"}})
+		Data: commissionsData{List: list, Filter: f, Statuses: studio.CommissionStatuses, Link: w.cfg.BaseURL + "/s/" + p.Studio.Slug + "/commission",
+			Columns: sortColumns(q, f)}})
 	return nil
+}
+
+// sortColumns makes the headings' links, keeping the filters and search.
+func sortColumns(q url.Values, f store.CommissionFilter) []sortColumn {
+	var out []sortColumn
+	for _, key := range store.CommissionSorts {
+		c := sortColumn{Key: key, Label: sortLabels[key]}
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "sort" && k != "order" && len(vs) > 0 && vs[0] != "" {
+				v.Set(k, vs[0])
+			}
+		}
+		v.Set("sort", key)
+		if f.Sort == key {
+			c.Sorted = "ascending"
+			if f.Desc {
+				c.Sorted = "descending"
+			} else {
+				v.Set("order", "desc")
+			}
+		}
+		c.URL = "/commissions?" + v.Encode()
+		out = append(out, c)
+	}
+	return out
 }
 
 // commissionData is the detail page: the commission, its references by
@@ -40,6 +82,17 @@ type commissionData struct {
 	Form    map[string]string
 	// Forecast is the quote form's suggestion; nil when no quote is due.
 	Forecast *forecastCard
+	// PortalURL is the client's private link; "" when none is kept (see
+	// store.PortalLink), and the page offers a new one.
+	PortalURL string
+	// MailEnabled offers to e-mail the link again.
+	MailEnabled bool
+	// PieceSteps is the piece's stage strip, when there is a piece.
+	PieceSteps []stageStep
+	// ReadyFollows says "Mark ready" is held back: the piece is not
+	// collector-grade yet, and passing quality control makes the
+	// commission ready by itself.
+	ReadyFollows bool
 }
 
 type angleGroup struct {
@@ -75,7 +128,17 @@ func (w *Web) commissionShow(rw http.ResponseWriter, r *http.Request, p studio.P
 }
 
 func (w *Web) renderCommission(rw http.ResponseWriter, r *http.Request, p studio.Principal, d store.CommissionDetail, status int, msg string, errs, form map[string]string) {
-	data := commissionData{CommissionDetail: d, ByAngle: groupByAngle(d.Photos), Next: studio.NextStatuses(d.Status), Form: form}
+	data := commissionData{CommissionDetail: d, ByAngle: groupByAngle(d.Photos), Next: studio.NextStatuses(d.Status), Form: form,
+		MailEnabled: w.cfg.MailEnabled, PieceSteps: pieceSteps(d)}
+	if d.PieceID != "" && d.PieceStage != studio.CollectorGrade && d.PieceStage != studio.Delivered {
+		data.Next = slices.DeleteFunc(data.Next, func(s studio.CommissionStatus) bool { return s == studio.Ready })
+		data.ReadyFollows = d.Status == studio.InProduction
+	}
+	if secret, err := w.store.PortalLink(r.Context(), p.Studio.ID, d.ID); err != nil {
+		w.log.ErrorContext(r.Context(), "opening a portal link", "commission", d.ID, "err", err)
+	} else if secret != "" {
+		data.PortalURL = w.portalURL(secret)
+	}
 	if slices.Contains(data.Next, studio.Quoted) && p.User.Role == studio.Owner {
 		data.Forecast = w.forecastOf(r, p, d.ID)
 		if data.Form == nil {
@@ -214,4 +277,73 @@ func (w *Web) commissionPhoto(rw http.ResponseWriter, r *http.Request, p studio.
 		return err
 	}
 	return w.intake.ServePhoto(rw, r, p.Studio.ID, d.Photos, true)
+}
+
+// pieceSteps is the strip of the commission's piece's stages, as the
+// piece's page shows it; nil without a piece.
+func pieceSteps(d store.CommissionDetail) []stageStep {
+	if d.PieceID == "" {
+		return nil
+	}
+	var out []stageStep
+	for _, s := range studio.Stages[:len(studio.Stages)-1] {
+		out = append(out, stageStep{Stage: s, Done: s.Index() < d.PieceStage.Index(), Current: s == d.PieceStage})
+	}
+	return out
+}
+
+func (w *Web) portalURL(secret string) string { return w.cfg.BaseURL + "/p/" + secret }
+
+// commissionPortalRenew gives the commission a new portal link, which
+// ends the old one: for a commission from before links were kept, or a
+// link that reached the wrong hands.
+func (w *Web) commissionPortalRenew(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if _, err := postForm(r); err != nil {
+		return err
+	}
+	if _, err := w.store.RenewPortalLink(r.Context(), p.Studio.ID, r.PathValue("id"), p.User.ID); err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "The client has a new link; the old one no longer opens. Send them the new one.")
+	http.Redirect(rw, r, "/commissions/"+r.PathValue("id")+"#portal", http.StatusSeeOther)
+	return nil
+}
+
+// commissionPortalMail e-mails the client their link again, through the
+// outbox. Without a mail server there is nothing to send it with.
+func (w *Web) commissionPortalMail(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	if _, err := postForm(r); err != nil {
+		return err
+	}
+	if !w.cfg.MailEnabled {
+		return studio.Errorf(studio.Conflict, "This install sends no e-mail (no mail server is set up): copy the link and send it yourself.")
+	}
+	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	secret, err := w.store.PortalLink(r.Context(), p.Studio.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		return studio.Errorf(studio.Conflict, "This commission has no link to send yet: make a new link first.")
+	}
+	subject, body := portalMail(p.Studio, d, w.portalURL(secret))
+	if _, err := w.store.QueueMail(r.Context(), p.Studio.ID, d.Inquiry.ContactEmail, subject, body); err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", "The link is on its way to "+d.Inquiry.ContactEmail+".")
+	http.Redirect(rw, r, "/commissions/"+d.ID+"#portal", http.StatusSeeOther)
+	return nil
+}
+
+// portalMail words the mail that carries a client's link.
+func portalMail(st studio.Studio, d store.CommissionDetail, link string) (subject, body string) {
+	subject = st.Name + ": your private link for the miniature of " + d.Inquiry.SubjectName
+	body = "Hello " + d.Inquiry.ContactName + ",\n\n" +
+		"this is your private link to follow the miniature of " + d.Inquiry.SubjectName + ", see the quote, send photos and write to " + st.Artist + ":\n\n" +
+		link + "\n\n" +
+		"Keep it to yourself: whoever has the link can see the commission.\n\n" + st.Artist + "\n" + st.Name + "\n"
+	return subject, body
 }
