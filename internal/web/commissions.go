@@ -123,6 +123,11 @@ func (w *Web) commissionShow(rw http.ResponseWriter, r *http.Request, p studio.P
 	if err != nil {
 		return err
 	}
+	// The client's messages are read once the page shows them; before the
+	// render, so that the navigation's unread count is already right.
+	if err := w.store.MarkMessagesRead(r.Context(), p.Studio.ID, d.ID); err != nil {
+		return err
+	}
 	w.renderCommission(rw, r, p, d, http.StatusOK, "", nil, nil)
 	return nil
 }
