@@ -69,7 +69,8 @@ func testServerClock(t *testing.T, dialect store.Dialect) {
 	want(t, res, body, 200, "signed in as an assistant")
 
 	// A coat logged now dries in 30 minutes: today at 10:30 by the
-	// server's clock, and the board counts the 30 minutes down from it.
+	// server's clock (on the 12-hour clock of a studio in inches), and
+	// the board counts the 30 minutes down from it.
 	res, body = b.post("/pieces", url.Values{"subject": {"Rose"}, "target_height": {"1.5"}}, nil)
 	want(t, res, body, 303, "/pieces/")
 	id := strings.TrimPrefix(res.Header.Get("Location"), "/pieces/")
@@ -78,7 +79,7 @@ func testServerClock(t *testing.T, dialect store.Dialect) {
 	res, body = b.post("/pieces/"+id+"/coats", url.Values{"kind": {"matte_polyurethane"}}, nil)
 	want(t, res, body, 303)
 	res, body = b.get("/pieces/" + id)
-	want(t, res, body, 200, "Coat 1 logged. It is dry at 10:30.")
+	want(t, res, body, 200, "Coat 1 logged. It is dry at 10:30 am.")
 	res, body = b.get("/board")
 	want(t, res, body, 200, "Waiting: Coat 1 dry", `data-countdown="2099-06-01T08:30:00Z"`, ">30:00</span>")
 }

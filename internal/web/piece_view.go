@@ -172,7 +172,7 @@ func newPieceData(d store.PieceDetail, st studio.Studio, a pieceAnswer, now time
 	pd.stageForms(d, st, a, now)
 	pd.Earlier = d.ReturnStages()
 	pd.work(d, st, now)
-	pd.History = history(d, st)
+	pd.History = history(d, now, st)
 	pd.baking(d, st, a.clays, a.ovens, now)
 	pd.Photos = newPiecePhotos(d, a.commission)
 	for _, c := range studio.QCChecks {
@@ -332,17 +332,14 @@ func (pd *pieceData) work(d store.PieceDetail, st studio.Studio, now time.Time) 
 }
 
 // history tells the piece's stage changes in words.
-func history(d store.PieceDetail, st studio.Studio) []historyView {
+func history(d store.PieceDetail, now time.Time, st studio.Studio) []historyView {
 	var out []historyView
 	for _, e := range d.History {
-		out = append(out, historyView{ISO: e.At.Format(time.RFC3339), At: localDate(e.At, st), Text: e.Summary()})
+		out = append(out, historyView{ISO: e.At.Format(time.RFC3339), At: localTime(e.At, now, st), Text: e.Summary()})
 	}
 	return out
 }
 
-func localDate(t time.Time, st studio.Studio) string {
-	return t.In(studioLocation(st)).Format("2 Jan 2006, 15:04")
-}
 
 func newTimerView(t store.Timer, now time.Time, st studio.Studio) *timerView {
 	return &timerView{Label: t.Label, Due: t.DueAt.UTC().Format(time.RFC3339), Left: countdown(t.DueAt.Sub(now)), At: localTime(t.DueAt, now, st)}

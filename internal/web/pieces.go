@@ -263,13 +263,8 @@ func studioLocation(st studio.Studio) *time.Location {
 	return loc
 }
 
-// localTime shows a time of today (now's day) as a clock time, other days
-// with their date.
+// localTime shows a time for people in the studio's zone and clock: the
+// time alone today, else with its day ("yesterday at 09:10").
 func localTime(t, now time.Time, st studio.Studio) string {
-	loc := studioLocation(st)
-	lt := t.In(loc)
-	if lt.Format(time.DateOnly) == now.In(loc).Format(time.DateOnly) {
-		return lt.Format("15:04")
-	}
-	return lt.Format("2 Jan 15:04")
+	return st.Clock().At(t, now)
 }

@@ -121,7 +121,8 @@ func (w *Web) renderPortal(rw http.ResponseWriter, r *http.Request, st studio.St
 		Token: r.PathValue("token"), New: r.URL.Query().Get("new") != ""}
 	// The portal's address is its secret: keep it out of referrers and caches.
 	rw.Header().Set("Cache-Control", "no-store")
-	w.render(rw, r, status, "portal", pageData{Title: d.Inquiry.SubjectName + " · " + st.Name, Gallery: true, Message: msg, Errors: errs, Data: data})
+	w.render(rw, r, status, "portal", pageData{Title: d.Inquiry.SubjectName + " · " + st.Name, Gallery: true, Message: msg, Errors: errs, Data: data,
+		Clock: st.Clock()})
 }
 
 func (w *Web) portalPhotos(rw http.ResponseWriter, r *http.Request) error {

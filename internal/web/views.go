@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"atelier/internal/studio"
 )
@@ -103,7 +104,19 @@ type pageData struct {
 	Errors  map[string]string
 	Form    any
 	Data    any
+	// Clock writes the page's times in the studio's zone; render sets it
+	// from the signed-in studio, and a public page of a studio sets it
+	// itself. Now is the moment the page is drawn.
+	Clock studio.Clock
+	Now   time.Time
 }
+
+// When writes a time for people, in the studio's zone, seen from now:
+// "18:43", "yesterday at 09:10", "3 Mar 2025 at 09:10".
+func (d pageData) When(t time.Time) string { return d.Clock.At(t, d.Now) }
+
+// Day writes a date for people: "today", "yesterday", "3 Mar".
+func (d pageData) Day(t time.Time) string { return d.Clock.Date(t, d.Now) }
 
 func formatMoney(minor *int64, currency string) string {
 	if minor == nil {
@@ -142,6 +155,10 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page s
 	if d.Principal != nil && !d.Gallery {
 		d.Unread = w.unread(r, d.Principal.Studio.ID)
 	}
+	if d.Principal != nil && d.Clock.Loc == nil {
+		d.Clock = d.Principal.Studio.Clock()
+	}
+	d.Now = w.cfg.Now()
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, d); err != nil {
 		w.log.ErrorContext(r.Context(), "rendering page", "page", page, "err", err)
