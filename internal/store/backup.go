@@ -110,6 +110,9 @@ func ephemeralTable(name string) bool {
 	switch name {
 	case "sessions", "throttle_events", "setup_codes", "goose_db_version", "calendar_tokens", "certificate_stubs":
 		return true
+	case "password_resets":
+		// A reset link lives an hour; a restored install has no use for one.
+		return true
 	case "material_digests":
 		// Only the memory that a day's reorder digest went: a restored
 		// studio at worst gets that day's digest again.
