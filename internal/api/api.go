@@ -41,6 +41,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "PATCH /api/v1/studio", Handler: a.authed(a.studioUpdate), Owner: true},
 		{Pattern: "GET /api/v1/users", Handler: a.authed(a.usersList), Owner: true},
 		{Pattern: "POST /api/v1/users", Handler: a.authed(a.usersCreate), Owner: true},
+		{Pattern: "PATCH /api/v1/users/{id}", Handler: a.authed(a.usersUpdate), Owner: true},
+		{Pattern: "DELETE /api/v1/users/{id}", Handler: a.authed(a.usersRemove), Owner: true},
 		{Pattern: "GET /api/v1/tokens", Handler: a.authed(a.tokensList), Owner: true},
 		{Pattern: "POST /api/v1/tokens", Handler: a.authed(a.tokensCreate), Owner: true},
 		{Pattern: "DELETE /api/v1/tokens/{id}", Handler: a.authed(a.tokensRevoke), Owner: true},

@@ -84,3 +84,32 @@ func (a *API) usersCreate(w http.ResponseWriter, r *http.Request, p studio.Princ
 	writeJSON(w, http.StatusCreated, userView(u))
 	return nil
 }
+
+// userUpdate changes a person's role; the role is all there is to change.
+type userUpdate struct {
+	Role studio.Role `json:"role"`
+}
+
+func (a *API) usersUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	var body userUpdate
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	u, err := a.Store.ChangeRole(r.Context(), p.Studio.ID, r.PathValue("id"), body.Role)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userView(u))
+	return nil
+}
+
+// usersRemove takes a person off the team: their sessions and tokens end,
+// their history keeps their name. The answer is the person as they were.
+func (a *API) usersRemove(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	u, err := a.Store.RemoveUser(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userView(u))
+	return nil
+}

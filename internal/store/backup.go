@@ -118,6 +118,9 @@ func ephemeralTable(name string) bool {
 		// the client's old link still opens, found by the hash kept with the
 		// commission.
 		return true
+	case "password_resets":
+		// A reset link lives an hour; a restored install has no use for one.
+		return true
 	case "material_digests":
 		// Only the memory that a day's reorder digest went: a restored
 		// studio at worst gets that day's digest again.

@@ -37,9 +37,31 @@ func (s *Store) CreateUser(ctx context.Context, n studio.NewUser) (u studio.User
 		if err != nil {
 			return err
 		}
+		if u, err = reinstateUser(ctx, tx, st.ID, n, hash); err == nil || studio.ErrorCode(err) != studio.NotFound {
+			return err
+		}
 		u, err = insertUser(ctx, tx, st.ID, n, hash)
 		return err
 	})
+	return u, err
+}
+
+// reinstateUser brings a person removed from the studio back, with the
+// name, role and password given now, when the address is theirs: their
+// row, kept for the history that names them, holds the address. A person
+// never removed is "not found" here.
+func reinstateUser(ctx context.Context, tx *Tx, studioID string, n studio.NewUser, hash string) (studio.User, error) {
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users
+		WHERE email = $1 AND studio_id = $2 AND removed_at IS NOT NULL`+tx.lock, n.Email, studioID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, notFound("user")
+	}
+	if err != nil {
+		return u, err
+	}
+	u.Name, u.Role, u.UpdatedAt, u.PasswordChangedAt = n.Name, n.Role, tx.now, &tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE users SET removed_at = NULL, name = $1, role = $2, password_hash = $3, updated_at = $4, password_changed_at = $4
+		WHERE id = $5`, u.Name, u.Role, hash, tx.now, u.ID)
 	return u, err
 }
 
@@ -67,7 +89,7 @@ var dummyHash = sync.OnceValue(func() string {
 func (s *Store) CheckLogin(ctx context.Context, email, password string) (u studio.User, err error) {
 	var hash string
 	err = s.read(ctx, func(tx *Tx) error {
-		u, err = scanUserWithHash(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1`, studio.NormalizeEmail(email)), &hash)
+		u, err = scanUserWithHash(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1 AND removed_at IS NULL`, studio.NormalizeEmail(email)), &hash)
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -144,10 +166,11 @@ func (s *Store) SetPassword(ctx context.Context, studioID, userID, password stri
 	return u, err
 }
 
-// Users lists the users of a studio, oldest first.
+// Users lists the users of a studio, oldest first; removed people are
+// no longer on the team.
 func (s *Store) Users(ctx context.Context, studioID string) (users []studio.User, err error) {
 	err = s.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE studio_id = $1 ORDER BY created_at, id`, studioID)
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE studio_id = $1 AND removed_at IS NULL ORDER BY created_at, id`, studioID)
 		if err != nil {
 			return err
 		}
@@ -173,10 +196,108 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (u studio.User, e
 	return u, err
 }
 
+// userWhere finds a user who is still on the team: a removed person's row
+// stays only for the history that names them, so every sign-in, token,
+// feed and form that looks a user up finds them no more.
 func userWhere(ctx context.Context, tx *Tx, where string, args ...any) (studio.User, error) {
-	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, args...))
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE removed_at IS NULL AND `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, notFound("user")
 	}
 	return u, err
+}
+
+// ChangeRole gives a person of the studio another role. Taking the owner's
+// role from the studio's last owner is a conflict: nobody could manage
+// the team any more.
+func (s *Store) ChangeRole(ctx context.Context, studioID, userID string, role studio.Role) (u studio.User, err error) {
+	if !role.Valid() {
+		return u, studio.FieldError("role", `must be "owner" or "assistant"`)
+	}
+	err = s.write(ctx, func(tx *Tx) error {
+		if u, err = teamMember(ctx, tx, studioID, userID); err != nil {
+			return err
+		}
+		if u.Role == role {
+			return nil
+		}
+		if err := keepAnOwner(ctx, tx, u, "take the owner's role from"); err != nil {
+			return err
+		}
+		u.Role, u.UpdatedAt = role, tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE users SET role = $1, updated_at = $2 WHERE id = $3`, u.Role, u.UpdatedAt, u.ID)
+		return err
+	})
+	return u, err
+}
+
+// RemoveUser takes a person off the team. Their row stays, so that the
+// history that names them stays attributed, but from now on they cannot
+// sign in: their browser sessions end (Principal finds them no more, and
+// their password counts as changed), their API tokens are revoked, their
+// calendar feed and any password-reset link stop working. The removed
+// keep no role (the assistant's, the least), so that nothing that asks
+// for the owners, such as a digest's recipients, reaches them. Removing
+// the last owner is a conflict.
+func (s *Store) RemoveUser(ctx context.Context, studioID, userID string) (u studio.User, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		if u, err = teamMember(ctx, tx, studioID, userID); err != nil {
+			return err
+		}
+		if err := keepAnOwner(ctx, tx, u, "remove"); err != nil {
+			return err
+		}
+		return removeUser(ctx, tx, u.ID)
+	})
+	return u, err
+}
+
+func removeUser(ctx context.Context, tx *Tx, userID string) error {
+	for _, q := range []string{
+		`UPDATE users SET removed_at = $1, updated_at = $1, password_changed_at = $1, role = 'assistant' WHERE id = $2`,
+		`UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, tx.now, userID); err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"calendar_tokens", "password_resets"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// teamMember loads a person of the studio for a change of the team. The
+// studio's row is locked first: every change of roles in one studio then
+// waits for the one before, so that two owners demoting each other at
+// once cannot both see the other still an owner (on SQLite the one writer
+// already orders them).
+func teamMember(ctx context.Context, tx *Tx, studioID, userID string) (studio.User, error) {
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM studios WHERE id = $1`+tx.lock, studioID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return studio.User{}, notFound("user")
+	}
+	if err != nil {
+		return studio.User{}, err
+	}
+	tx.locked()
+	return userWhere(ctx, tx, "id = $1 AND studio_id = $2", userID, studioID)
+}
+
+// keepAnOwner refuses to take u's role as an owner away (to do what) when
+// u is the studio's last owner. The caller holds the studio's lock.
+func keepAnOwner(ctx context.Context, tx *Tx, u studio.User, what string) error {
+	if u.Role != studio.Owner {
+		return nil
+	}
+	var owners int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE studio_id = $1 AND role = $2 AND removed_at IS NULL`,
+		u.StudioID, studio.Owner).Scan(&owners)
+	if err != nil || owners > 1 {
+		return err
+	}
+	return studio.Errorf(studio.Conflict, "%s is the studio's only owner: make someone else an owner before you %s them.", u.Name, what)
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"atelier/internal/httpx"
 	"atelier/internal/store"
@@ -58,7 +60,7 @@ func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request) error {
 		http.Redirect(rw, r, "/setup", http.StatusSeeOther)
 		return err
 	}
-	w.render(rw, r, http.StatusOK, "login", pageData{Title: "Sign in", Gallery: true, Form: loginForm{Next: r.URL.Query().Get("next")}})
+	w.render(rw, r, http.StatusOK, "login", pageData{Title: "Sign in", Gallery: true, Form: loginForm{Next: r.URL.Query().Get("next"), Email: r.URL.Query().Get("email")}})
 	return nil
 }
 
@@ -146,5 +148,120 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// Reset requests are limited per address, so that nobody fills a
+// person's mailbox, and per client, so that nobody probes many addresses.
+var (
+	resetAccountLimit = Limit{Max: 3, Window: time.Hour}
+	resetIPLimit      = Limit{Max: 10, Window: time.Hour}
+)
+
+// forgotData tells the forgot-password page whether mail can carry a link
+// and whether one was just asked for.
+type forgotData struct {
+	MailEnabled bool
+	Sent        bool
+}
+
+func (w *Web) forgotForm(rw http.ResponseWriter, r *http.Request) error {
+	w.renderForgot(rw, r, http.StatusOK, loginForm{Email: r.URL.Query().Get("email")}, "", nil, false)
+	return nil
+}
+
+func (w *Web) renderForgot(rw http.ResponseWriter, r *http.Request, status int, form loginForm, msg string, errs map[string]string, sent bool) {
+	w.render(rw, r, status, "forgot", pageData{Title: "Forgot your password?", Gallery: true, Form: form, Message: msg, Errors: errs,
+		Data: forgotData{MailEnabled: w.cfg.MailEnabled, Sent: sent}})
+}
+
+// forgotSubmit sends a reset link to the address if it is someone's. The
+// answer is the same whether it is or not, so that the form tells nobody
+// who has an account here.
+func (w *Web) forgotSubmit(rw http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	form := loginForm{Email: strings.TrimSpace(f.Get("email"))}
+	if why := studio.EmailProblem(studio.NormalizeEmail(form.Email)); why != "" {
+		w.renderForgot(rw, r, http.StatusUnprocessableEntity, form, "", map[string]string{"email": "Enter your e-mail address, such as ana@example.com."}, false)
+		return nil
+	}
+	if !w.cfg.MailEnabled {
+		w.renderForgot(rw, r, http.StatusOK, form, "", nil, false)
+		return nil
+	}
+	_, err = w.store.Admit(r.Context(), "requests for a new password",
+		store.Limit{Key: "reset:account:" + studio.NormalizeEmail(form.Email), Max: resetAccountLimit.Max, Window: resetAccountLimit.Window},
+		store.Limit{Key: "reset:ip:" + httpx.ClientIP(r), Max: resetIPLimit.Max, Window: resetIPLimit.Window})
+	if e, status, ok := formError(rw, err); ok {
+		w.renderForgot(rw, r, status, form, e.Message, nil, false)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := w.store.RequestPasswordReset(r.Context(), form.Email, w.resetMail); err != nil {
+		return err
+	}
+	w.renderForgot(rw, r, http.StatusOK, form, "", nil, true)
+	return nil
+}
+
+// resetMail writes the e-mail that carries a reset link.
+func (w *Web) resetMail(u studio.User, token string) (subject, body string) {
+	return "Set a new password for Atelier", "Hello " + u.Name + ",\n\n" +
+		"Someone, we hope you, asked to set a new password for " + u.Email + ". Follow this link to choose one. " +
+		"It works once, within the hour:\n\n" + w.cfg.BaseURL + "/reset/" + token + "\n\n" +
+		"If you did not ask, ignore this mail: your password stays as it is.\n"
+}
+
+// resetPage is the page a reset link opens: the new-password form, or why
+// the link no longer works.
+type resetPage struct {
+	User studio.User
+	// Expired says the link is unknown, used or past its hour.
+	Expired bool
+}
+
+func (w *Web) resetForm(rw http.ResponseWriter, r *http.Request) error {
+	u, err := w.store.PasswordResetUser(r.Context(), r.PathValue("token"))
+	return w.renderReset(rw, r, http.StatusOK, u, err, nil)
+}
+
+// renderReset shows the reset page; err, when it says the link is
+// unusable, becomes that page with its status.
+func (w *Web) renderReset(rw http.ResponseWriter, r *http.Request, status int, u studio.User, err error, errs map[string]string) error {
+	d := resetPage{User: u}
+	msg := ""
+	if e, ok := errors.AsType[*studio.Error](err); ok && e.Code == studio.NotFound {
+		d.Expired, msg, status = true, e.Message, http.StatusNotFound
+	} else if err != nil {
+		return err
+	}
+	w.render(rw, r, status, "reset", pageData{Title: "Set a new password", Gallery: true, Message: msg, Errors: errs, Data: d})
+	return nil
+}
+
+// resetSubmit sets the new password, which ends every session of the
+// person (their other devices, and whoever may have had the old password),
+// and sends them to sign in with it.
+func (w *Web) resetSubmit(rw http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	u, err := w.store.ResetPassword(r.Context(), token, f.Get("password"))
+	if e, status, ok := formError(rw, err); ok {
+		u, _ = w.store.PasswordResetUser(r.Context(), token)
+		return w.renderReset(rw, r, status, u, nil, e.Fields)
+	}
+	if err != nil {
+		return w.renderReset(rw, r, http.StatusOK, u, err, nil)
+	}
+	w.sessions.Put(r.Context(), "flash", "Your new password is set, and your other sessions have ended. Sign in with it.")
+	http.Redirect(rw, r, "/login?email="+url.QueryEscape(u.Email), http.StatusSeeOther)
 	return nil
 }

@@ -340,7 +340,6 @@ func history(d store.PieceDetail, now time.Time, st studio.Studio) []historyView
 	return out
 }
 
-
 func newTimerView(t store.Timer, now time.Time, st studio.Studio) *timerView {
 	return &timerView{Label: t.Label, Due: t.DueAt.UTC().Format(time.RFC3339), Left: countdown(t.DueAt.Sub(now)), At: localTime(t.DueAt, now, st)}
 }

@@ -138,3 +138,50 @@ func (w *Web) teamRevokeToken(rw http.ResponseWriter, r *http.Request, p studio.
 	http.Redirect(rw, r, "/team#tokens", http.StatusSeeOther)
 	return nil
 }
+
+func (w *Web) teamChangeRole(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	u, err := w.store.ChangeRole(r.Context(), p.Studio.ID, r.PathValue("id"), studio.Role(f.Get("role")))
+	if done, err := w.teamRefused(rw, r, p, err); done || err != nil {
+		return err
+	}
+	w.sessions.Put(r.Context(), "flash", u.Name+" is now "+roleWords(u.Role)+".")
+	http.Redirect(rw, r, "/team", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) teamRemoveUser(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	u, err := w.store.RemoveUser(r.Context(), p.Studio.ID, r.PathValue("id"))
+	if done, err := w.teamRefused(rw, r, p, err); done || err != nil {
+		return err
+	}
+	if u.ID == p.User.ID {
+		// Their own session has just ended with the rest of theirs.
+		http.Redirect(rw, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	w.sessions.Put(r.Context(), "flash", u.Name+" is no longer on the team: their sessions and API tokens have ended. What they did keeps their name.")
+	http.Redirect(rw, r, "/team", http.StatusSeeOther)
+	return nil
+}
+
+// teamRefused answers a change of the team the store refused (the last
+// owner, a role that does not exist): the team page again, with the
+// reason and the refusal's status. done says it answered.
+func (w *Web) teamRefused(rw http.ResponseWriter, r *http.Request, p studio.Principal, err error) (done bool, _ error) {
+	e, status, ok := formError(rw, err)
+	if !ok {
+		return false, err
+	}
+	return true, w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, nil, "")
+}
+
+func roleWords(r studio.Role) string {
+	if r == studio.Owner {
+		return "an owner"
+	}
+	return "an assistant"
+}
