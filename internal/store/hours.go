@@ -31,7 +31,7 @@ func capacity(ctx context.Context, tx *Tx, studioID string) (studio.Capacity, er
 	err := tx.QueryRowContext(ctx, `SELECT weekdays, days_off, people FROM studio_hours WHERE studio_id = $1`, studioID).Scan(&week, &off, &people)
 	if errors.Is(err, sql.ErrNoRows) {
 		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE studio_id = $1 AND role = 'owner' ORDER BY created_at, id LIMIT 1`, studioID).Scan(&owner)
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE studio_id = $1 AND role = 'owner' AND removed_at IS NULL ORDER BY created_at, id LIMIT 1`, studioID).Scan(&owner)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return studio.Capacity{}, err
 		}
@@ -73,7 +73,7 @@ func (s *Store) SetCapacity(ctx context.Context, studioID string, c studio.Capac
 		people := make([]personJSON, 0, len(c.Workers))
 		for i, w := range c.Workers {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE studio_id = $1 AND id = $2`, studioID, w.UserID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE studio_id = $1 AND id = $2 AND removed_at IS NULL`, studioID, w.UserID).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
