@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"atelier/internal/files"
-	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -28,16 +27,7 @@ type commissionDesk struct {
 
 func newCommissionDesk(t *testing.T, s *store.Store, mail bool) *commissionDesk {
 	t.Helper()
-	blobs, _ := filestest.Open(t)
-	ts := httptest.NewServer(New(Config{MailEnabled: mail}, s, blobs).Handler())
-	t.Cleanup(ts.Close)
-	b := newBrowser(t, ts.URL)
-	code, err := s.IssueSetupCode(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, body := b.post("/setup", setupForm(code), nil)
-	want(t, res, body, 303)
+	b, ts, blobs := serveStudio(t, s, Config{MailEnabled: mail})
 	return &commissionDesk{s: s, studio: mustSlug(t, s, "ana"), owner: b, blobs: blobs, ts: ts}
 }
 

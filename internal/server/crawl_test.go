@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +18,6 @@ import (
 	"golang.org/x/net/html"
 
 	"atelier/internal/files"
-	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -282,16 +280,7 @@ func TestCrawlEveryPage(t *testing.T) {
 	axe := axeSource(t)
 	ctx := headless(t)
 	s := storetest.Open(t, store.SQLite, nil)
-	blobs, _ := filestest.Open(t)
-	ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
-	t.Cleanup(ts.Close)
-	b := newBrowser(t, ts.URL)
-	code, err := s.IssueSetupCode(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, body := b.post("/setup", setupForm(code), nil)
-	want(t, res, body, 303)
+	b, ts, blobs := serveStudio(t, s, Config{})
 	crawlStudio(t, s, blobs)
 	base, _ := url.Parse(ts.URL)
 

@@ -24,7 +24,7 @@ import (
 func TestBrowserPiecePageAtTheBench(t *testing.T) {
 	ctx := headless(t)
 	s := storetest.Open(t, store.SQLite, nil)
-	_, ts, blobs := photoStudio(t, s)
+	_, ts, blobs := serveStudio(t, s, Config{})
 	piece, _ := commissionedPiece(t, s, blobs, true, studio.QC)
 	ana := mustSlug(t, s, "ana").ID
 	shots := os.Getenv("ATELIER_TEST_SCREENSHOTS")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,28 +11,10 @@ import (
 	"time"
 
 	"atelier/internal/files"
-	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
 )
-
-// photoStudio is setUpStudio with the blob store at hand, so that a test
-// can put photos and their variants where the pages serve them from.
-func photoStudio(t *testing.T, s *store.Store) (*browser, *httptest.Server, *files.Store) {
-	t.Helper()
-	blobs, _ := filestest.Open(t)
-	ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
-	t.Cleanup(ts.Close)
-	b := newBrowser(t, ts.URL)
-	code, err := s.IssueSetupCode(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, body := b.post("/setup", setupForm(code), nil)
-	want(t, res, body, 303)
-	return b, ts, blobs
-}
 
 // putJPEG stores a generated JPEG as a blob and describes it as a file.
 func putJPEG(t *testing.T, blobs *files.Store, w, h int) studio.File {
@@ -150,7 +131,7 @@ func uploadPhoto(t *testing.T, b *browser, piece string, fields map[string]strin
 // the client agreed, and the board shows it as the piece's thumbnail.
 func TestWebPiecePhotosPinnedAndCameraUpload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		b, _, blobs := photoStudio(t, s)
+		b, _, blobs := serveStudio(t, s, Config{})
 		ctx, ana := context.Background(), mustSlug(t, s, "ana").ID
 		agreed, commission := commissionedPiece(t, s, blobs, true, studio.Sculpt)
 		refused, _ := commissionedPiece(t, s, blobs, false, studio.Armature)

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,26 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 )
-
-// serveStudio is setUpStudio with a configuration of the test's own.
-func serveStudio(t *testing.T, s *store.Store, cfg Config) (*browser, *httptest.Server) {
-	t.Helper()
-	blobs, _ := filestest.Open(t)
-	ts := httptest.NewServer(New(cfg, s, blobs).Handler())
-	t.Cleanup(ts.Close)
-	b := newBrowser(t, ts.URL)
-	code, err := s.IssueSetupCode(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, body := b.post("/setup", setupForm(code), nil)
-	want(t, res, body, 303)
-	return b, ts
-}
 
 // addBo adds the assistant Bo through the team page and signs Bo in on a
 // browser of their own.
@@ -165,7 +147,7 @@ func TestWebForgotPasswordSendsALinkThatWorksOnce(t *testing.T) {
 		var offset atomic.Int64
 		clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 		s := storetest.Open(t, d, clock)
-		owner, ts := serveStudio(t, s, Config{MailEnabled: true, BaseURL: "http://atelier.test", Now: clock})
+		owner, ts, _ := serveStudio(t, s, Config{MailEnabled: true, BaseURL: "http://atelier.test", Now: clock})
 		ana, _ := s.StudioBySlug(ctx, "ana")
 		b := newBrowser(t, ts.URL)
 		res, body := b.get("/login")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/files"
 	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -75,8 +76,17 @@ func want(t *testing.T, res *http.Response, body string, status int, contains ..
 // set-up page, returning the owner's signed-in browser and the server.
 func setUpStudio(t *testing.T, s *store.Store) (*browser, *httptest.Server) {
 	t.Helper()
+	b, ts, _ := serveStudio(t, s, Config{})
+	return b, ts
+}
+
+// serveStudio is setUpStudio with a configuration of the test's own, and
+// the blob store at hand, so that a test can put photos and their
+// variants where the pages serve them from.
+func serveStudio(t *testing.T, s *store.Store, cfg Config) (*browser, *httptest.Server, *files.Store) {
+	t.Helper()
 	blobs, _ := filestest.Open(t)
-	ts := httptest.NewServer(New(Config{}, s, blobs).Handler())
+	ts := httptest.NewServer(New(cfg, s, blobs).Handler())
 	t.Cleanup(ts.Close)
 	b := newBrowser(t, ts.URL)
 	code, err := s.IssueSetupCode(context.Background())
@@ -85,7 +95,7 @@ func setUpStudio(t *testing.T, s *store.Store) (*browser, *httptest.Server) {
 	}
 	res, body := b.post("/setup", setupForm(code), nil)
 	want(t, res, body, 303)
-	return b, ts
+	return b, ts, blobs
 }
 
 func setupForm(code string) url.Values {

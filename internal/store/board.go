@@ -34,22 +34,8 @@ func (s *Store) Board(ctx context.Context, studioID string) (cols []BoardColumn,
 		if err != nil {
 			return err
 		}
-		timers, err := openTimers(ctx, tx, studioID)
-		if err != nil {
-			return err
-		}
 		byStage := map[studio.Stage][]BoardCard{}
-		today := st.Today(tx.now)
-		err = each(ctx, tx, `SELECT `+pieceColumnsOf("p")+`, c.promised_date, c.status, c.contact_name
-			FROM pieces p LEFT JOIN commissions c ON c.id = p.commission_id
-			WHERE p.studio_id = $1 AND p.stage <> 'delivered' ORDER BY p.updated_at, p.id`, []any{studioID}, func(r *sql.Rows) error {
-			card, err := scanCard(r)
-			if err != nil {
-				return err
-			}
-			card.Timers = timers[card.ID]
-			card.WaitsOn = studio.WaitsOn(card.Piece, card.Timers, card.CommissionStatus, tx.now)
-			card.Late = studio.Late(card.Piece, card.PromisedDate, today)
+		err = activeCards(ctx, tx, studioID, st.Today(tx.now), func(card BoardCard) error {
 			byStage[card.Stage] = append(byStage[card.Stage], card)
 			return nil
 		})
@@ -59,6 +45,28 @@ func (s *Store) Board(ctx context.Context, studioID string) (cols []BoardColumn,
 		return err
 	})
 	return cols, err
+}
+
+// activeCards hands fn each piece not yet delivered, oldest change first,
+// with its open timers, what it waits on and whether it is late (today is
+// the studio's date): the board and the Today view read the same cards.
+func activeCards(ctx context.Context, tx *Tx, studioID, today string, fn func(BoardCard) error) error {
+	timers, err := openTimers(ctx, tx, studioID)
+	if err != nil {
+		return err
+	}
+	return each(ctx, tx, `SELECT `+pieceColumnsOf("p")+`, c.promised_date, c.status, c.contact_name
+		FROM pieces p LEFT JOIN commissions c ON c.id = p.commission_id
+		WHERE p.studio_id = $1 AND p.stage <> 'delivered' ORDER BY p.updated_at, p.id`, []any{studioID}, func(r *sql.Rows) error {
+		card, err := scanCard(r)
+		if err != nil {
+			return err
+		}
+		card.Timers = timers[card.ID]
+		card.WaitsOn = studio.WaitsOn(card.Piece, card.Timers, card.CommissionStatus, tx.now)
+		card.Late = studio.Late(card.Piece, card.PromisedDate, today)
+		return fn(card)
+	})
 }
 
 func scanCard(r *sql.Rows) (BoardCard, error) {

@@ -90,20 +90,7 @@ func (s *Store) Today(ctx context.Context, studioID string) (d Today, err error)
 // todayPieces sorts the pieces in production by what they wait on, and
 // collects their running timers.
 func todayPieces(ctx context.Context, tx *Tx, studioID, today string, d *Today) error {
-	timers, err := openTimers(ctx, tx, studioID)
-	if err != nil {
-		return err
-	}
-	err = each(ctx, tx, `SELECT `+pieceColumnsOf("p")+`, c.promised_date, c.status, c.contact_name
-		FROM pieces p LEFT JOIN commissions c ON c.id = p.commission_id
-		WHERE p.studio_id = $1 AND p.stage <> 'delivered' ORDER BY p.updated_at, p.id`, []any{studioID}, func(r *sql.Rows) error {
-		card, err := scanCard(r)
-		if err != nil {
-			return err
-		}
-		card.Timers = timers[card.ID]
-		card.WaitsOn = studio.WaitsOn(card.Piece, card.Timers, card.CommissionStatus, tx.now)
-		card.Late = studio.Late(card.Piece, card.PromisedDate, today)
+	err := activeCards(ctx, tx, studioID, today, func(card BoardCard) error {
 		for _, t := range card.Timers {
 			if t.DueAt.After(tx.now) {
 				d.Timers = append(d.Timers, TodayTimer{Timer: t, Subject: card.Subject})
