@@ -206,3 +206,24 @@ func quantile(sorted []weighted, q float64) float64 {
 	}
 	return sorted[len(sorted)-1].v
 }
+
+// ParseStageDefaults checks a studio's own default minutes by stage name:
+// every stage must take work and every value be from 1 to MaxStageMinutes,
+// or nothing is taken.
+func ParseStageDefaults(in map[string]int) (map[studio.Stage]int, error) {
+	f := studio.Fields{}
+	out := make(map[studio.Stage]int, len(in))
+	for name, m := range in {
+		st := studio.Stage(name)
+		field := "defaults." + name
+		switch {
+		case !slices.Contains(WorkStages, st):
+			f.Add(field, "is not a stage that takes work")
+		case m < 1 || m > MaxStageMinutes:
+			f.Add(field, "must be from 1 to 10000 minutes")
+		default:
+			out[st] = m
+		}
+	}
+	return out, f.Err()
+}

@@ -114,3 +114,14 @@ func TestSampleIsDeterministicAndCentred(t *testing.T) {
 		t.Error("a stage without work drew minutes")
 	}
 }
+
+func TestParseStageDefaults(t *testing.T) {
+	if got, err := ParseStageDefaults(map[string]int{"sculpt": 300, "qc": 1}); err != nil || got[studio.Sculpt] != 300 || len(got) != 2 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	for _, bad := range []map[string]int{{"sculpt": -1}, {"sculpt": 0}, {"sculpt": 10001}, {"polish": 30}, {"delivered": 10}, {"sculpt": 300, "nope": 1}} {
+		if _, err := ParseStageDefaults(bad); studio.ErrorCode(err) != studio.Invalid {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+}
