@@ -96,6 +96,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "PUT /api/v1/studio/witnesses", Handler: a.authed(a.studioWitnessesSet), Owner: true},
 		{Pattern: "GET /api/v1/studio/costing", Handler: a.authed(a.costingShow)},
 		{Pattern: "PUT /api/v1/studio/costing", Handler: a.authed(a.costingUpdate), Owner: true},
+		{Pattern: "GET /api/v1/studio/stage-times", Handler: a.authed(a.stageTimesShow)},
+		{Pattern: "PUT /api/v1/studio/stage-times", Handler: a.authed(a.stageTimesUpdate), Owner: true},
 		{Pattern: "GET /api/v1/studio/hours", Handler: a.authed(a.hoursShow)},
 		{Pattern: "PUT /api/v1/studio/hours", Handler: a.authed(a.hoursUpdate), Owner: true},
 		{Pattern: "GET /api/v1/pieces/{id}/cost", Handler: a.authed(a.piecesCost)},
