@@ -116,6 +116,7 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "GET /api/v1/ovens", Handler: a.authed(a.ovensList)},
 		{Pattern: "POST /api/v1/ovens", Handler: a.authed(a.ovensCreate)},
 		{Pattern: "GET /api/v1/ovens/{id}", Handler: a.authed(a.ovensShow)},
+		{Pattern: "PATCH /api/v1/ovens/{id}", Handler: a.authed(a.ovensUpdate)},
 		{Pattern: "POST /api/v1/ovens/{id}/readings", Handler: a.authed(a.ovensReading)},
 		{Pattern: "GET /api/v1/editions", Handler: a.authed(a.editionsList)},
 		{Pattern: "POST /api/v1/editions", Handler: a.authed(a.editionsCreate)},

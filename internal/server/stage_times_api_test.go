@@ -76,3 +76,24 @@ func TestOvenCapacityThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// An oven's capacity changes with the oven: PATCH keeps what it is not
+// told, and refuses a capacity outside 1 to 200 or another studio's oven.
+func TestOvenUpdateThroughTheAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		o := f.mustCall(t, "POST", "/api/v1/ovens", "owner", `{"name":"Toaster","kind":"toaster","power_w":1200}`, 201)
+		path := "/api/v1/ovens/" + o["id"].(string)
+		got := f.mustCall(t, "PATCH", path, "assistant", `{"capacity_pieces":10}`, 200)
+		if got["capacity_pieces"] != 10.0 || got["name"] != "Toaster" || got["power_w"] != 1200.0 {
+			t.Fatalf("after a capacity change: %v", got)
+		}
+		for _, bad := range []string{`{"capacity_pieces":0}`, `{"capacity_pieces":-3}`, `{"capacity_pieces":201}`, `{"kind":"microwave"}`, `{"name":""}`} {
+			f.mustCall(t, "PATCH", path, "owner", bad, 422)
+		}
+		if got := f.mustCall(t, "GET", path, "owner", "", 200); got["capacity_pieces"] != 10.0 || got["kind"] != "toaster" {
+			t.Fatalf("a refused change wrote: %v", got)
+		}
+		f.mustCall(t, "PATCH", path, "ben", `{"capacity_pieces":4}`, 404)
+	})
+}
