@@ -120,6 +120,30 @@ func (a *API) ovensCreate(w http.ResponseWriter, r *http.Request, p studio.Princ
 	return nil
 }
 
+// ovensUpdate changes an oven's name, kind, power or capacity.
+func (a *API) ovensUpdate(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
+	var body struct {
+		Name           *string `json:"name"`
+		Kind           *string `json:"kind"`
+		PowerW         *int    `json:"power_w"`
+		CapacityPieces *int    `json:"capacity_pieces"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	u := store.OvenUpdate{Name: body.Name, PowerW: body.PowerW, CapacityPieces: body.CapacityPieces}
+	if body.Kind != nil {
+		k := studio.OvenKind(*body.Kind)
+		u.Kind = &k
+	}
+	d, err := a.Store.UpdateOven(r.Context(), p.Studio.ID, r.PathValue("id"), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ovenView(d))
+	return nil
+}
+
 // ovensShow answers an oven with its calibration and, for a target_c, the
 // dial setting that reaches it.
 func (a *API) ovensShow(w http.ResponseWriter, r *http.Request, p studio.Principal) error {

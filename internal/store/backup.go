@@ -58,6 +58,7 @@ func BackupTables() []BackupTable {
 		{Name: "costing_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "users", Owner: "studio_id", OrderBy: "id"},
 		{Name: "studio_hours", Owner: "studio_id", OrderBy: "studio_id"},
+		{Name: "stage_defaults", Owner: "studio_id", OrderBy: "stage"},
 		{Name: "api_tokens", Owner: "studio_id", OrderBy: "id"},
 		{Name: "files", Owner: "studio_id", OrderBy: "id", Blob: "sha256", BlobSize: "size"},
 		{Name: "commissions", Owner: "studio_id", OrderBy: "id"},

@@ -86,6 +86,56 @@ func (s *Store) Oven(ctx context.Context, studioID, id string) (d OvenDetail, er
 	return d, err
 }
 
+// OvenUpdate changes the fields given of an oven; nil leaves a field be.
+type OvenUpdate struct {
+	Name           *string
+	Kind           *studio.OvenKind
+	PowerW         *int
+	CapacityPieces *int
+}
+
+// UpdateOven changes an oven: its capacity decides how many pieces a batch
+// bake may hold, so a studio that moves to a bigger oven says so here.
+func (s *Store) UpdateOven(ctx context.Context, studioID, id string, u OvenUpdate) (d OvenDetail, err error) {
+	// Zero would silently become the default capacity in Validate.
+	if u.CapacityPieces != nil && *u.CapacityPieces == 0 {
+		return d, studio.FieldError("capacity_pieces", "must be from 1 to 200 pieces")
+	}
+	err = s.write(ctx, func(tx *Tx) error {
+		o, err := ovenWhere(ctx, tx, studioID, id)
+		if err != nil {
+			return err
+		}
+		applyOvenUpdate(&o, u)
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE ovens SET name = $1, kind = $2, power_w = $3, capacity_pieces = $4 WHERE studio_id = $5 AND id = $6`,
+			o.Name, o.Kind, o.PowerW, o.CapacityPieces, studioID, id)
+		if err != nil {
+			return err
+		}
+		d, err = ovenDetail(ctx, tx, studioID, id)
+		return err
+	})
+	return d, err
+}
+
+func applyOvenUpdate(o *studio.Oven, u OvenUpdate) {
+	if u.Name != nil {
+		o.Name = *u.Name
+	}
+	if u.Kind != nil {
+		o.Kind = *u.Kind
+	}
+	if u.PowerW != nil {
+		o.PowerW = u.PowerW
+	}
+	if u.CapacityPieces != nil {
+		o.CapacityPieces = *u.CapacityPieces
+	}
+}
+
 // AddOvenReading records a thermometer reading at a dial setting.
 func (s *Store) AddOvenReading(ctx context.Context, studioID, id string, r cure.Reading) (d OvenDetail, err error) {
 	f := studio.Fields{}

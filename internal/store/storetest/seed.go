@@ -209,6 +209,9 @@ func seedEdition(tb testing.TB, s *store.Store, studioID string) {
 		tb.Fatal(err)
 	}
 	seedHours(tb, s, studioID)
+	if err := s.SetStageDefaults(ctx, studioID, map[studio.Stage]int{studio.Sculpt: 300, studio.Paint: 150}); err != nil {
+		tb.Fatal(err)
+	}
 	err = s.SetLabelSettings(ctx, studioID, studio.LabelSettings{Stock: "custom", OffsetXMM: 0.5, OffsetYMM: -1,
 		Custom: &studio.LabelGeometry{PageWidthMM: 210, PageHeightMM: 297, LabelWidthMM: 70, LabelHeightMM: 37, Columns: 3, Rows: 8, PitchXMM: 70, PitchYMM: 37}})
 	if err != nil {
