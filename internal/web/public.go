@@ -68,9 +68,13 @@ func refusedInquiry(e *studio.Error, chosen map[studio.Angle][]string) string {
 			names = append(names, angleLabels[a]+" ("+name+")")
 		}
 	}
+	again := "Your photos were not kept, so they must be chosen again: " + strings.Join(names, ", ") + "."
 	switch {
+	case len(names) > 0 && len(e.Fields) > 0:
+		// The summary below this lists what else to correct.
+		return again
 	case len(names) > 0:
-		return "Your photos were not kept, so they must be chosen again: " + strings.Join(names, ", ") + "."
+		return e.Message + " " + again
 	case hasPhotoField(e.Fields) || e.Code == studio.TooLarge:
 		return friendly(e) + " Photos you chose must be chosen again."
 	}
