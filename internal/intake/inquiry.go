@@ -26,6 +26,10 @@ var formFields = append([]string{"target_height", "height_unit", "budget"}, text
 type Taken struct {
 	ID, Portal string
 	Values     map[string]string
+	// Chosen names the photos sent, by angle, so that a refused form can
+	// say which ones to choose again: a browser never fills a file input
+	// back in, and a refused inquiry keeps no photo.
+	Chosen map[studio.Angle][]string
 }
 
 // TakeInquiry reads, checks and stores an inquiry with its photos for the
@@ -43,7 +47,7 @@ func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken 
 		allowed = formFields
 	}
 	in, err := d.read(r, allowed, photoFields, st.PixelLimit)
-	taken.Values = in.fields
+	taken.Values, taken.Chosen = in.fields, in.chosen()
 	if err != nil {
 		return taken, err
 	}

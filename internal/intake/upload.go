@@ -49,6 +49,15 @@ func (in *upload) remove() {
 	}
 }
 
+// chosen names the photos read, by angle, as the sender's device named them.
+func (in *upload) chosen() map[studio.Angle][]string {
+	out := map[studio.Angle][]string{}
+	for _, p := range in.photos {
+		out[p.angle] = append(out[p.angle], p.name)
+	}
+	return out
+}
+
 // spools lists the spooled uploads, for files.SaveAll.
 func (in *upload) spools() []*files.Spooled {
 	out := make([]*files.Spooled, len(in.photos))

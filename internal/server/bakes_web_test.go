@@ -108,7 +108,7 @@ func TestWebBakePage(t *testing.T) {
 		res, body = b.post("/bakes", url.Values{"oven_id": {oven}, "piece_ids": {rose}}, nil)
 		want(t, res, body, 409, "Rose is in the oven already, in a running bake; finish that bake first.")
 		res, body = b.post("/bakes/"+bake+"/start", nil, nil)
-		want(t, res, body, 409, "running already")
+		wantRefused(t, b, res, body, "/bakes/"+bake, "running already")
 
 		// Readings, typed in °F: one too hot, one right.
 		res, body = b.post("/bakes/"+bake+"/readings", url.Values{"thermometer": {"warm"}}, nil)
@@ -139,9 +139,9 @@ func TestWebBakePage(t *testing.T) {
 			t.Fatal("a finished bake still offers finishing or readings")
 		}
 		res, body = b.post("/bakes/"+bake+"/finish", nil, nil)
-		want(t, res, body, 409, "finished already")
+		wantRefused(t, b, res, body, "/bakes/"+bake, "finished already")
 		res, body = b.post("/bakes/"+bake+"/readings", url.Values{"thermometer": {"250"}}, nil)
-		want(t, res, body, 409, "readings belong to its run")
+		wantRefused(t, b, res, body, "/bakes/"+bake, "readings belong to its run")
 		res, body = b.get("/bakes")
 		want(t, res, body, 200, "Cooling", "Rose, Tulip", `data-countdown="`)
 
@@ -156,7 +156,7 @@ func TestWebBakePage(t *testing.T) {
 			t.Fatal("a planned bake shows a countdown or takes readings")
 		}
 		res, body = b.post("/bakes/"+planned.ID+"/readings", url.Values{"thermometer": {"338"}}, nil)
-		want(t, res, body, 409, "has not started yet")
+		wantRefused(t, b, res, body, "/bakes/"+planned.ID, "has not started yet")
 		res, body = b.post("/bakes/"+planned.ID+"/start", nil, nil)
 		want(t, res, body, 303, "/bakes/"+planned.ID)
 		res, body = b.get("/bakes/" + planned.ID)

@@ -107,7 +107,7 @@ func TestWebPieceCertificate(t *testing.T) {
 			t.Fatal("a piece at its first stage offers a certificate")
 		}
 		res, body = b.post(page+"/certificate", url.Values{"story": {"Too soon."}}, nil)
-		want(t, res, body, 409, "A certificate is issued for a collector-grade piece", `role="alert"`)
+		wantRefused(t, b, res, body, page, "A certificate is issued for a collector-grade piece")
 
 		storetest.CollectorGrade(t, s, mustSlug(t, s, "ana").ID, id)
 		res, body = b.get(page)
@@ -145,7 +145,7 @@ func TestWebPieceCertificate(t *testing.T) {
 		want(t, res, body, 422, "a6 or a5")
 
 		res, body = b.post(page+"/certificate", url.Values{"story": {"Again."}}, nil)
-		want(t, res, body, 409, "This piece already has its certificate, "+raw)
+		wantRefused(t, b, res, body, page, "This piece already has its certificate, "+raw)
 
 		res, body = b.get(page)
 		want(t, res, body, 200)

@@ -135,7 +135,7 @@ func TestCommissionWithoutKeptLinkOffersANewOne(t *testing.T) {
 			t.Fatal("a link is shown, or offered by mail, that is not kept")
 		}
 		res, body = d.owner.post("/commissions/"+id+"/portal/mail", url.Values{}, nil)
-		want(t, res, body, 409, "make a new link first")
+		wantRefused(t, d.owner, res, body, "/commissions/"+id+"#portal", "make a new link first")
 		res, body = d.owner.post("/commissions/"+id+"/portal", url.Values{}, nil)
 		want(t, res, body, 303)
 		if d.portalOf(t, id) == "" {
@@ -155,7 +155,7 @@ func TestCommissionPortalLinkMailedOnlyWithMail(t *testing.T) {
 				link := d.portalOf(t, id)
 				res, body := d.owner.post("/commissions/"+id+"/portal/mail", url.Values{}, nil)
 				if !mail {
-					want(t, res, body, 409, "sends no e-mail")
+					wantRefused(t, d.owner, res, body, "/commissions/"+id+"#portal", "sends no e-mail")
 					if n := len(d.outbox(t)); n != 0 {
 						t.Fatalf("%d mails queued without mail", n)
 					}
@@ -345,7 +345,7 @@ func TestCommissionMarkReadyNotOfferedBeforeCollectorGrade(t *testing.T) {
 			t.Fatal("Mark ready is offered for a piece at the concept stage")
 		}
 		res, body = d.owner.post("/commissions/"+id+"/status", url.Values{"status": {"ready"}}, nil)
-		want(t, res, body, 409, "passes quality control")
+		wantRefused(t, d.owner, res, body, "/commissions/"+id, "passes quality control")
 
 		storetest.CollectorGrade(t, s, d.studio.ID, piece.ID)
 		c, err := s.Commission(ctx, d.studio.ID, id)

@@ -92,9 +92,10 @@ func TestWebEditionForm(t *testing.T) {
 }
 
 // The edition's page on both databases: pieces started one number at a
-// time and linked, the full edition saying so and refusing another with
-// 409, the reissue behind a tick box and linked both ways, another
-// studio's or an unknown edition not found, and forms from other sites
+// time and linked, the full edition saying so and refusing another by a
+// 303 back to its page, which says why, the reissue behind a tick box and
+// linked both ways, another studio's or an unknown edition not found, and
+// forms from other sites
 // refused.
 func TestWebEditionPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -119,7 +120,7 @@ func TestWebEditionPage(t *testing.T) {
 			t.Fatal("a full edition offers to start a piece")
 		}
 		res, body = b.post(page+"/pieces", url.Values{}, nil)
-		want(t, res, body, http.StatusConflict, `role="alert"`, "is complete: all 2 are issued", "All 2 numbers are issued.")
+		wantRefused(t, b, res, body, page, "is complete: all 2 are issued", "All 2 numbers are issued.")
 
 		// The reissue: refused without the tick, or with a size the guide
 		// does not hold and no reason; the form stays open with what was typed.

@@ -99,10 +99,20 @@ func TestWebPipeline(t *testing.T) {
 		}
 
 		// Advancing with the checklist open: the board again with what is open, then the piece's page.
+		// A refused button answers 303 back to its page (post/redirect/get),
+		// which then says why, once.
 		res, body = b.post("/pieces/"+id+"/advance", url.Values{"from": {"board"}}, nil)
-		want(t, res, body, 422, "Concept is not finished", "Not finished yet:", "<li>Silhouette sketched at the intended scale</li>", "<li>Props decided</li>")
+		want(t, res, body, 303, "/board#piece-"+id)
+		res, body = b.get("/board")
+		want(t, res, body, 200, "Concept is not finished", "Not finished yet:", "<li>Silhouette sketched at the intended scale</li>", "<li>Props decided</li>", `class="flash flash-error" role="alert"`)
+		res, body = b.get("/board")
+		if strings.Contains(body, "Concept is not finished") || strings.Contains(body, "Not finished yet:") {
+			t.Fatal("the refusal shows again on the next visit to the board")
+		}
 		res, body = b.post("/pieces/"+id+"/advance", nil, nil)
-		want(t, res, body, 422, "Concept is not finished: Reference set complete", "Not finished yet:", "<li>4 boxes above still to tick</li>", `id="check-pose"`)
+		want(t, res, body, 303, "/pieces/"+id+"#stage")
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "Concept is not finished: Reference set complete", "<li>4 boxes above still to tick</li>", `id="check-pose"`)
 		for _, key := range []string{"reference_set", "silhouette", "pose", "props"} {
 			res, body = b.post("/pieces/"+id+"/checks/"+key, url.Values{"done": {"true"}}, nil)
 			want(t, res, body, 303, "/pieces/"+id+"#stage")
@@ -124,7 +134,7 @@ func TestWebPipeline(t *testing.T) {
 		}
 		// An item of another stage, or no item at all.
 		res, body = b.post("/pieces/"+id+"/checks/silhouette", url.Values{"done": {"true"}}, nil)
-		want(t, res, body, 409, "belongs to Concept")
+		wantRefused(t, b, res, body, "/pieces/"+id, "belongs to Concept")
 		res, body = b.post("/pieces/"+id+"/checks/nonsense", url.Values{"done": {"true"}}, nil)
 		want(t, res, body, 404)
 
@@ -151,7 +161,9 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/pieces/" + id)
 		want(t, res, body, 200, "Sculpey Premo!</strong>: 275 °F / 130 °C", "45 min</strong> for this piece's thickness", `id="add-oven"`)
 		res, body = b.post("/pieces/"+id+"/advance", nil, nil)
-		want(t, res, body, 422, "Bake: log a bake of this piece")
+		want(t, res, body, 303, "/pieces/"+id+"#stage")
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "Bake: log a bake of this piece")
 		res, body = b.post("/pieces/"+id+"/ovens", url.Values{"oven_name": {""}, "oven_kind": {"toaster"}}, nil)
 		want(t, res, body, 422, `id="oven_name-error"`)
 		res, body = b.post("/pieces/"+id+"/ovens", url.Values{"oven_name": {"Toaster"}, "oven_kind": {"toaster"}}, nil)
@@ -175,9 +187,11 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/finish", nil, nil)
 		want(t, res, body, 303)
 		res, body = b.post("/pieces/"+id+"/bakes/"+bake+"/finish", nil, nil)
-		want(t, res, body, 409, "finished already")
+		wantRefused(t, b, res, body, "/pieces/"+id, "finished already")
 		res, body = b.post("/pieces/"+id+"/advance", nil, nil)
-		want(t, res, body, 422, "let it cool at least 10 minutes")
+		want(t, res, body, 303, "/pieces/"+id+"#stage")
+		res, body = b.get("/pieces/" + id)
+		want(t, res, body, 200, "let it cool at least 10 minutes")
 		// A bake logged afterwards, cooled long ago.
 		vienna, _ := time.LoadLocation("Europe/Vienna")
 		at := func(d time.Duration) string { return time.Now().Add(d).In(vienna).Format("2006-01-02T15:04") }
@@ -256,7 +270,9 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/board")
 		want(t, res, body, 200, "Waiting: Coat 3 dry", `class="countdown" data-countdown="`)
 		res, body = b.post("/pieces/"+id+"/advance", url.Values{"from": {"board"}}, nil)
-		want(t, res, body, 422, "Finish: the last coat is dry in")
+		want(t, res, body, 303, "/board#piece-"+id)
+		res, body = b.get("/board")
+		want(t, res, body, 200, "Finish: the last coat is dry in")
 		// The epoxy's day is over (in the database): on to mounting.
 		if _, err := s.DB().ExecContext(ctx, `UPDATE coats SET dry_at = applied_at WHERE piece_id = $1`, id); err != nil {
 			t.Fatal(err)
@@ -290,7 +306,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/pieces/" + id)
 		want(t, res, body, 200, "Quality control failed (eyes are centred and clear): back to Paint.", "left eye &lt;drifts&gt;", "Back to Paint after quality control")
 		res, body = b.post("/pieces/"+id+"/qc", qc, nil)
-		want(t, res, body, 409, "The piece is at Paint")
+		wantRefused(t, b, res, body, "/pieces/"+id, "The piece is at Paint")
 
 		// Work time: started, stopped, booked by hand.
 		res, body = b.post("/pieces/"+id+"/work", url.Values{"action": {"start"}}, nil)
@@ -298,7 +314,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/pieces/" + id)
 		want(t, res, body, 200, "The work timer runs since", `id="work-stop"`)
 		res, body = b.post("/pieces/"+id+"/work", url.Values{"action": {"start"}}, nil)
-		want(t, res, body, 409, "already running")
+		wantRefused(t, b, res, body, "/pieces/"+id, "already running")
 		res, body = b.post("/pieces/"+id+"/work", url.Values{"action": {"stop"}}, nil)
 		want(t, res, body, 303)
 		res, body = b.post("/pieces/"+id+"/work", url.Values{"action": {"add"}, "minutes": {"lots"}}, nil)

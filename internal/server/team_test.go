@@ -50,9 +50,9 @@ func TestWebTeamChangesRolesAndRemovesPeople(t *testing.T) {
 		want(t, res, body, 200, "Change role", "Remove…")
 		ana, _ := s.UserByEmail(ctx, "ana@example.com")
 		res, body = b.post("/team/users/"+ana.ID+"/role", url.Values{"role": {"assistant"}}, nil)
-		want(t, res, body, 409, "only owner")
+		wantRefused(t, b, res, body, "/team", "only owner")
 		res, body = b.post("/team/users/"+ana.ID+"/remove", nil, nil)
-		want(t, res, body, 409, "only owner")
+		wantRefused(t, b, res, body, "/team", "only owner")
 
 		boBrowser := addBo(t, b, ts.URL)
 		bo, _ := s.UserByEmail(ctx, "bo@example.com")

@@ -392,3 +392,12 @@ func mustSlug(t *testing.T, s *store.Store, slug string) studio.Studio {
 	}
 	return st
 }
+
+// wantRefused checks a refused button's answer (post/redirect/get): 303
+// back to page, which then says why, as an alert.
+func wantRefused(t *testing.T, b *browser, res *http.Response, body, page string, says ...string) {
+	t.Helper()
+	want(t, res, body, 303, page)
+	res, body = b.get(strings.SplitN(page, "#", 2)[0])
+	want(t, res, body, 200, append([]string{`class="flash flash-error" role="alert"`}, says...)...)
+}

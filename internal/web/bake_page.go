@@ -282,7 +282,8 @@ func bakeChart(b studio.Bake, st studio.Studio) *chart {
 }
 
 // bakeChange answers the bake page's forms: back to the page with a
-// flash, or the page again with the messages.
+// flash (or, a button refused, with the reason), or the page again with
+// the messages.
 func (w *Web) bakeChange(rw http.ResponseWriter, r *http.Request, p studio.Principal, fn func(f url.Values) (string, namer, error)) error {
 	f, err := postForm(r)
 	if err != nil {
@@ -290,6 +291,9 @@ func (w *Web) bakeChange(rw http.ResponseWriter, r *http.Request, p studio.Princ
 	}
 	flash, form, err := fn(f)
 	if e, status, ok := formError(rw, err); ok {
+		if w.refused(rw, r, e, errorsIn(form, e), f, "/bakes/"+r.PathValue("id")) {
+			return nil
+		}
 		return w.renderBakePage(rw, r, p, bakeAnswer{status: status, message: friendly(e), errs: errorsIn(form, e), values: f})
 	}
 	if err != nil {

@@ -49,7 +49,8 @@ type boardAnswer struct {
 }
 
 func (w *Web) board(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
-	return w.renderBoard(rw, r, p, boardAnswer{status: http.StatusOK})
+	open := splitOpen(w.sessions.PopString(r.Context(), refusedOpen))
+	return w.renderBoard(rw, r, p, boardAnswer{status: http.StatusOK, open: open})
 }
 
 func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Principal, a boardAnswer) error {
@@ -115,12 +116,16 @@ func (w *Web) pieceAdvance(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	}
 	id, fromBoard := r.PathValue("id"), f.Get("from") == "board"
 	d, err := w.store.AdvancePiece(r.Context(), p.Studio.ID, id, p.User.ID)
-	if e, status, ok := formError(rw, err); ok {
-		open := openItems(e)
+	// A refused advance is a refused button, not a form to correct: back
+	// to where it was asked, with what is still open.
+	if e, _, ok := formError(nil, err); ok {
 		if fromBoard {
-			return w.renderBoard(rw, r, p, boardAnswer{status: status, message: e.Message, open: map[string][]string{id: open}})
+			w.sessions.Put(r.Context(), refusedOpen, joinOpen(id, openItems(e)))
+			w.backWith(rw, r, e.Message, "/board#piece-"+id)
+			return nil
 		}
-		return w.renderPiece(rw, r, p, id, pieceAnswer{status: status, message: e.Message, open: open, refused: true})
+		w.backWith(rw, r, e.Message, "/pieces/"+id+"#stage")
+		return nil
 	}
 	if err != nil {
 		return err
@@ -144,11 +149,15 @@ func openItems(e *studio.Error) []string {
 	return open
 }
 
+// checkBelow is the form-level message of a refusal whose reasons sit
+// beside the fields.
+const checkBelow = "Please check what is marked below."
+
 // friendly replaces the list of field names of a validation error by a
 // pointer to the messages beside the fields.
 func friendly(e *studio.Error) string {
 	if e.Code == studio.Invalid && strings.HasPrefix(e.Message, "Please check:") && len(e.Fields) > 0 {
-		return "Please check what is marked below."
+		return checkBelow
 	}
 	return e.Message
 }

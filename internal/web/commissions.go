@@ -194,6 +194,9 @@ func (w *Web) commissionMove(rw http.ResponseWriter, r *http.Request, p studio.P
 		d, err = w.store.MoveCommission(r.Context(), p.Studio.ID, d.ID, p.User.ID, m)
 	}
 	if e, status, ok := formError(rw, err); ok {
+		if w.refused(rw, r, e, e.Fields, f, "/commissions/"+d.ID) {
+			return nil
+		}
 		w.renderCommission(rw, r, p, d, status, e.Message, e.Fields, formValues(f))
 		return nil
 	}
@@ -320,8 +323,11 @@ func (w *Web) commissionPortalMail(rw http.ResponseWriter, r *http.Request, p st
 	if _, err := postForm(r); err != nil {
 		return err
 	}
+	// Refusals are the button's, not a form's: back to the link's card.
+	back := "/commissions/" + r.PathValue("id") + "#portal"
 	if !w.cfg.MailEnabled {
-		return studio.Errorf(studio.Conflict, "This install sends no e-mail (no mail server is set up): copy the link and send it yourself.")
+		w.backWith(rw, r, "This install sends no e-mail (no mail server is set up): copy the link and send it yourself.", back)
+		return nil
 	}
 	d, err := w.store.Commission(r.Context(), p.Studio.ID, r.PathValue("id"))
 	if err != nil {
@@ -332,7 +338,8 @@ func (w *Web) commissionPortalMail(rw http.ResponseWriter, r *http.Request, p st
 		return err
 	}
 	if secret == "" {
-		return studio.Errorf(studio.Conflict, "This commission has no link to send yet: make a new link first.")
+		w.backWith(rw, r, "This commission has no link to send yet: make a new link first.", back)
+		return nil
 	}
 	subject, body := portalMail(p.Studio, d, w.portalURL(secret))
 	if _, err := w.store.QueueMail(r.Context(), p.Studio.ID, d.Inquiry.ContactEmail, subject, body); err != nil {

@@ -255,10 +255,13 @@ func editionLabel(e store.EditionRef, st studio.Studio) string {
 }
 
 // editionPiece starts the edition's next numbered piece and opens it; a
-// complete edition answers 409 on its page, saying so.
+// complete edition sends the browser back to its page, saying so there.
 func (w *Web) editionPiece(rw http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	d, e, err := w.store.IssueEditionPiece(r.Context(), p.Studio.ID, p.User.ID, r.PathValue("id"), store.EditionPieceFields{})
 	if fe, status, ok := formError(rw, err); ok {
+		if w.refused(rw, r, fe, fe.Fields, r.PostForm, "/editions/"+r.PathValue("id")) {
+			return nil
+		}
 		return w.renderEdition(rw, r, p, editionAnswer{status: status, message: friendly(fe), errs: errorsIn(nil, fe)})
 	}
 	if err != nil {

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"atelier/internal/httpx"
 	"atelier/internal/studio"
@@ -63,3 +65,53 @@ func errorsIn(form namer, e *studio.Error) map[string]string {
 // the studio's units in the forms.
 var lengthNames = fieldNames{"target_height_mm": "target_height", "max_thickness_mm": "max_thickness",
 	"height_mm": "height", "width_mm": "width", "depth_mm": "depth"}
+
+// flashError is the session key of a refusal carried across a redirect.
+const flashError = "flash_error"
+
+// refused answers a refusal that leaves nothing in the form to correct: a
+// button such as tick or return, refused by the state of things (a stage
+// already moved on, a timer running): a Conflict. Post/redirect/get: the
+// browser goes back to page with the reason shown there, so that a reload
+// or a restored tab never lands on the POST address. errs are the
+// refusal's fields as the form names them and sent what it posted. Invalid
+// input, or a conflict naming a field the form sent (800 grit when 400 is
+// due), is a form to correct: refused leaves it to the caller, which shows
+// the form again with its messages, and says so by returning false.
+func (w *Web) refused(rw http.ResponseWriter, r *http.Request, e *studio.Error, errs map[string]string, sent url.Values, page string) bool {
+	if e.Code != studio.Conflict {
+		return false
+	}
+	for name := range errs {
+		if sent.Has(name) {
+			return false
+		}
+	}
+	w.backWith(rw, r, e.Message, page)
+	return true
+}
+
+// backWith sends the browser to page, a path of this site, with msg shown
+// there as a refusal.
+func (w *Web) backWith(rw http.ResponseWriter, r *http.Request, msg, page string) {
+	w.sessions.Put(r.Context(), flashError, msg)
+	http.Redirect(rw, r, page, http.StatusSeeOther)
+}
+
+// refusedOpen is the session key of a refused advance's open items, kept
+// for the board's card across the redirect: the piece's id, then an item a
+// line.
+const refusedOpen = "refused_open"
+
+func joinOpen(id string, open []string) string {
+	return strings.Join(append([]string{id}, open...), "\n")
+}
+
+// splitOpen reads joinOpen's value back as the board wants it.
+func splitOpen(v string) map[string][]string {
+	parts := strings.Split(v, "\n")
+	if v == "" || len(parts) < 2 {
+		return nil
+	}
+	return map[string][]string{parts[0]: parts[1:]}
+}

@@ -96,8 +96,8 @@ type change struct {
 type changeFunc func(f url.Values) (change, error)
 
 // pieceChange answers every form of the piece's page the same way: back to
-// the page with a flash, or the page again with the messages beside their
-// fields.
+// the page with a flash (or, refused with nothing to correct, with the
+// reason), or the page again with the messages beside their fields.
 func (w *Web) pieceChange(rw http.ResponseWriter, r *http.Request, p studio.Principal, form, anchor string, fn changeFunc) error {
 	f, err := postForm(r)
 	if err != nil {
@@ -105,7 +105,11 @@ func (w *Web) pieceChange(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	}
 	c, err := fn(f)
 	if e, status, ok := formError(rw, err); ok {
-		return w.renderPiece(rw, r, p, r.PathValue("id"), pieceAnswer{status: status, message: friendly(e), errs: errorsIn(c.form, e), values: f, form: form})
+		errs := errorsIn(c.form, e)
+		if w.refused(rw, r, e, errs, f, "/pieces/"+r.PathValue("id")+anchor) {
+			return nil
+		}
+		return w.renderPiece(rw, r, p, r.PathValue("id"), pieceAnswer{status: status, message: friendly(e), errs: errs, values: f, form: form})
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"atelier/internal/intake"
 	"atelier/internal/store"
@@ -13,6 +14,8 @@ type questionnaireData struct {
 	Studio studio.Studio
 	Values map[string]string
 	Angles []angleGroup
+	// Chosen names the photos a refused form had, by angle, to choose again.
+	Chosen map[studio.Angle][]string
 }
 
 func (w *Web) questionnaire(rw http.ResponseWriter, r *http.Request) error {
@@ -24,13 +27,14 @@ func (w *Web) questionnaire(rw http.ResponseWriter, r *http.Request) error {
 	if st.Units == studio.Imperial {
 		values["height_unit"], values["target_height"] = "in", "1.5"
 	}
-	w.renderQuestionnaire(rw, r, st, http.StatusOK, values, "", nil)
+	w.renderQuestionnaire(rw, r, st, http.StatusOK, questionnaireData{Values: values}, "", nil)
 	return nil
 }
 
-func (w *Web) renderQuestionnaire(rw http.ResponseWriter, r *http.Request, st studio.Studio, status int, values map[string]string, msg string, errs map[string]string) {
+func (w *Web) renderQuestionnaire(rw http.ResponseWriter, r *http.Request, st studio.Studio, status int, d questionnaireData, msg string, errs map[string]string) {
+	d.Studio, d.Angles = st, groupByAngle(nil)
 	w.render(rw, r, status, "questionnaire", pageData{Title: "Commission a portrait miniature · " + st.Name, Gallery: true,
-		Message: msg, Errors: errs, Data: questionnaireData{Studio: st, Values: values, Angles: groupByAngle(nil)}})
+		Message: msg, Errors: errs, Data: d})
 }
 
 // questionnaireSubmit takes the form through the same path as the public
@@ -45,11 +49,7 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		if e.Code == studio.RateLimited {
 			rw.Header().Set("Retry-After", "3600")
 		}
-		msg := e.Message
-		if hasPhotoField(e.Fields) || e.Code != studio.TooLarge {
-			msg += " Photos you chose must be chosen again."
-		}
-		w.renderQuestionnaire(rw, r, st, status, taken.Values, msg, e.Fields)
+		w.renderQuestionnaire(rw, r, st, status, questionnaireData{Values: taken.Values, Chosen: taken.Chosen}, refusedInquiry(e, taken.Chosen), e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -57,6 +57,28 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 	}
 	http.Redirect(rw, r, "/p/"+taken.Portal+"?new=1", http.StatusSeeOther)
 	return nil
+}
+
+// refusedInquiry says why the questionnaire came back and, since a browser
+// never fills a file input back in, which photos must be chosen again.
+func refusedInquiry(e *studio.Error, chosen map[studio.Angle][]string) string {
+	var names []string
+	for _, a := range studio.Angles {
+		for _, name := range chosen[a] {
+			names = append(names, angleLabels[a]+" ("+name+")")
+		}
+	}
+	again := "Your photos were not kept, so they must be chosen again: " + strings.Join(names, ", ") + "."
+	switch {
+	case len(names) > 0 && len(e.Fields) > 0:
+		// The summary below this lists what else to correct.
+		return again
+	case len(names) > 0:
+		return e.Message + " " + again
+	case hasPhotoField(e.Fields) || e.Code == studio.TooLarge:
+		return friendly(e) + " Photos you chose must be chosen again."
+	}
+	return friendly(e)
 }
 
 func hasPhotoField(fields map[string]string) bool {

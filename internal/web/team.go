@@ -169,12 +169,16 @@ func (w *Web) teamRemoveUser(rw http.ResponseWriter, r *http.Request, p studio.P
 }
 
 // teamRefused answers a change of the team the store refused (the last
-// owner, a role that does not exist): the team page again, with the
-// reason and the refusal's status. done says it answered.
+// owner, a role that does not exist): back to the team page with the
+// reason, or the page again with it and the refusal's status when a field
+// is to correct. done says it answered.
 func (w *Web) teamRefused(rw http.ResponseWriter, r *http.Request, p studio.Principal, err error) (done bool, _ error) {
 	e, status, ok := formError(rw, err)
 	if !ok {
 		return false, err
+	}
+	if w.refused(rw, r, e, e.Fields, r.PostForm, "/team") {
+		return true, nil
 	}
 	return true, w.renderTeam(rw, r, p, status, addUserForm{Role: "assistant"}, e.Message, nil, "")
 }

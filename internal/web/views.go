@@ -96,14 +96,21 @@ type pageData struct {
 	Gallery bool
 	Nav     string
 	Flash   string
+	// FlashError is a refusal carried across a redirect (post/redirect/get):
+	// an action the page's button asked for and could not be done.
+	FlashError string
 	// Unread counts the client messages the studio has not read, for the
 	// navigation's badge; render fills it in for signed-in pages.
 	Unread int
 	// Message is a form-level error; Errors are per field.
 	Message string
 	Errors  map[string]string
-	Form    any
-	Data    any
+	// Summary lists every field error by its label, at the top of the
+	// page; render fills it in from the page's own labels.
+	Summary      []summaryItem
+	SummaryTitle string
+	Form         any
+	Data         any
 	// Clock writes the page's times in the studio's zone; render sets it
 	// from the signed-in studio, and a public page of a studio sets it
 	// itself. Now is the moment the page is drawn.
@@ -152,6 +159,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page s
 	if loaded, _ := r.Context().Value(sessionLoaded{}).(bool); d.Flash == "" && loaded {
 		d.Flash = w.sessions.PopString(r.Context(), "flash")
 	}
+	if loaded, _ := r.Context().Value(sessionLoaded{}).(bool); d.FlashError == "" && loaded {
+		d.FlashError = w.sessions.PopString(r.Context(), flashError)
+	}
 	if d.Principal != nil && !d.Gallery {
 		d.Unread = w.unread(r, d.Principal.Studio.ID)
 	}
@@ -164,6 +174,17 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page s
 		w.log.ErrorContext(r.Context(), "rendering page", "page", page, "err", err)
 		http.Error(rw, "Internal error.", http.StatusInternalServerError)
 		return
+	}
+	// The summary names each field by its label as drawn, so the page is
+	// drawn once to read them and again with the summary in its place.
+	if len(d.Errors) > 0 {
+		d.Summary, d.SummaryTitle = summarise(buf.Bytes(), d.Errors), summaryTitle(d.Message)
+		buf.Reset()
+		if err := t.Execute(&buf, d); err != nil {
+			w.log.ErrorContext(r.Context(), "rendering page", "page", page, "err", err)
+			http.Error(rw, "Internal error.", http.StatusInternalServerError)
+			return
+		}
 	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
