@@ -30,12 +30,8 @@ func capacity(ctx context.Context, tx *Tx, studioID string) (studio.Capacity, er
 	var week, off, people string
 	err := tx.QueryRowContext(ctx, `SELECT weekdays, days_off, people FROM studio_hours WHERE studio_id = $1`, studioID).Scan(&week, &off, &people)
 	if errors.Is(err, sql.ErrNoRows) {
-		var owner string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE studio_id = $1 AND role = 'owner' AND removed_at IS NULL ORDER BY created_at, id LIMIT 1`, studioID).Scan(&owner)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return studio.Capacity{}, err
-		}
-		return studio.DefaultCapacity(owner), nil
+		owner, err := firstOwner(ctx, tx, studioID)
+		return studio.DefaultCapacity(owner), err
 	}
 	if err != nil {
 		return studio.Capacity{}, err
@@ -48,7 +44,14 @@ func capacity(ctx context.Context, tx *Tx, studioID string) (studio.Capacity, er
 	}
 	f := studio.Fields{}
 	c.Week = w.Week(f, "weekdays")
+	present, err := presentPeople(ctx, tx, studioID)
+	if err != nil {
+		return c, err
+	}
 	for _, p := range ps {
+		if !present[p.UserID] {
+			continue // removed from the studio since: no longer works
+		}
 		worker := studio.Worker{UserID: p.UserID}
 		if p.Weekdays != nil {
 			week := p.Weekdays.Week(f, "people")
@@ -59,7 +62,35 @@ func capacity(ctx context.Context, tx *Tx, studioID string) (studio.Capacity, er
 	if len(f) > 0 {
 		return c, fmt.Errorf("store: studio %s has unreadable hours: %v", studioID, f.Err())
 	}
+	if len(c.Workers) == 0 {
+		owner, err := firstOwner(ctx, tx, studioID)
+		c.Workers = []studio.Worker{{UserID: owner}}
+		return c, err
+	}
 	return c, nil
+}
+
+// firstOwner is the studio's longest-standing owner who was not removed.
+func firstOwner(ctx context.Context, tx *Tx, studioID string) (string, error) {
+	var owner string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE studio_id = $1 AND role = 'owner' AND removed_at IS NULL ORDER BY created_at, id LIMIT 1`,
+		studioID).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return owner, err
+}
+
+// presentPeople are the ids of the studio's people who were not removed.
+func presentPeople(ctx context.Context, tx *Tx, studioID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := each(ctx, tx, `SELECT id FROM users WHERE studio_id = $1 AND removed_at IS NULL`, []any{studioID}, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		out[id] = true
+		return err
+	})
+	return out, err
 }
 
 // SetCapacity keeps the studio's hours, days off and workers, checked: each

@@ -56,5 +56,28 @@ func TestCapacity(t *testing.T) {
 		if c, _ := s.Capacity(ctx, ben.ID); c.Workers[0].UserID != theirs.ID {
 			t.Errorf("the other studio's default: %+v", c)
 		}
+
+		// A person removed from the studio no longer works; with nobody
+		// left, the owner does.
+		if _, err := s.RemoveUser(ctx, st.ID, asst.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.Capacity(ctx, st.ID); len(c.Workers) != 1 || c.Workers[0].UserID != owner.ID {
+			t.Errorf("after the assistant left: %+v", c.Workers)
+		}
+		only := studio.Capacity{Week: studio.DefaultWeek(), Workers: []studio.Worker{{UserID: owner.ID}}}
+		if _, err := s.SetCapacity(ctx, st.ID, only); err != nil {
+			t.Fatal(err)
+		}
+		second, err := s.CreateUser(ctx, studio.NewUser{StudioSlug: "ana", Email: "second@example.com", Name: "Lu", Role: studio.Owner, Password: "a long password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RemoveUser(ctx, st.ID, owner.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.Capacity(ctx, st.ID); len(c.Workers) != 1 || c.Workers[0].UserID != second.ID {
+			t.Errorf("after the only worker left: %+v", c.Workers)
+		}
 	})
 }
