@@ -47,6 +47,17 @@ func headless(t *testing.T) context.Context {
 	return ctx
 }
 
+// signIn signs the studio's owner in, in Chromium, at the given viewport,
+// and waits for the app's bar.
+func signIn(t *testing.T, ctx context.Context, base string, width, height int64) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height), chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`))); err != nil {
+		t.Fatalf("signing in in Chromium: %v", err)
+	}
+}
+
 // The public verification page in a real browser, as a collector who
 // scans the QR code on a phone or opens the link at a desk sees it: the
 // verdict visible at once, the page no wider than the screen, no script
@@ -124,9 +135,7 @@ func TestBrowserVerifyPage(t *testing.T) {
 
 	// The artist's side on a phone: the certificate and label cards of the
 	// certified piece fit the screen, with touch-sized links and buttons.
-	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	signIn(t, ctx, ts.URL, 390, 844)
 	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+pieces[0]), chromedp.WaitVisible(chromedp.ID("certificate-serial")),
 		chromedp.ScrollIntoView(chromedp.ID("certificate")))
 	if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {

@@ -289,11 +289,7 @@ func TestCrawlEveryPage(t *testing.T) {
 		t.Fatal("axe-core found nothing on a page with an image without alt text")
 	}
 
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`))); err != nil {
-		t.Fatalf("signing in in Chromium: %v", err)
-	}
+	signIn(t, ctx, ts.URL, 390, 844)
 
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }

@@ -68,9 +68,7 @@ func TestBrowserMaterials(t *testing.T) {
 			t.Fatalf("%s scrolls sideways (%v)", page, err)
 		}
 	}
-	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	signIn(t, ctx, ts.URL, 390, 844)
 	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+piece), chromedp.WaitVisible(chromedp.ID("cost")))
 	if got := text("cost-materials"); got != "0.00 EUR" {
 		t.Fatalf("materials on a new piece: %q", got)

@@ -66,9 +66,7 @@ func TestBrowserPiecePageAtTheBench(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	signIn(t, ctx, ts.URL, 390, 844)
 	run("open the piece at QC", chromedp.Navigate(ts.URL+"/pieces/"+piece), chromedp.WaitVisible(chromedp.ID("references")))
 	becomes("the references load", `Array.from(document.querySelectorAll("#references img")).every(i => i.complete && i.naturalWidth > 0)`)
 	if side := eval("the references side by side", `(() => { const f = document.querySelectorAll("#references figure");
@@ -185,9 +183,7 @@ func TestBrowserCoatButtonComesAliveWhenDry(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	signIn(t, ctx, ts.URL, 390, 844)
 	run("open the piece", chromedp.Navigate(ts.URL+"/pieces/"+id), chromedp.WaitVisible(chromedp.ID("log-coat")))
 	state := func() string {
 		t.Helper()

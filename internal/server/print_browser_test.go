@@ -26,11 +26,7 @@ func TestBrowserPrintsPagesWithoutControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	piece := newWebPiece(t, s, "Grandma Rose")
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`))); err != nil {
-		t.Fatal(err)
-	}
+	signIn(t, ctx, ts.URL, 1280, 800)
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatal(err)
 	}

@@ -48,9 +48,7 @@ func TestBrowserTodayOnAPhone(t *testing.T) {
 			t.Fatalf("touch targets under 44 px on %s: %v %v", page, small, err)
 		}
 	}
-	run("sign in", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SetValue(chromedp.ID("email"), "ana@example.com"), chromedp.SetValue(chromedp.ID("password"), "a long password"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bar`)))
+	signIn(t, ctx, ts.URL, 390, 844)
 	run("open Today", chromedp.Navigate(ts.URL+"/dashboard"), chromedp.WaitVisible(chromedp.ID("timers")))
 	fits("Today")
 	smallTargets("Today")
