@@ -120,8 +120,8 @@ type planSet struct {
 	index  map[string]int
 }
 
-// piece is the open piece of the id; a spare for a row of another (none
-// in one snapshot, but a write is never worth an index out of range).
+// piece is the open piece of the id. A row of any other piece (none, in
+// one snapshot) lands on a spare rather than on the wrong piece.
 func (s *planSet) piece(id string) *plan.Piece {
 	if i, ok := s.index[id]; ok {
 		return &s.pieces[i]
