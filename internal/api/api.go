@@ -100,6 +100,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "PUT /api/v1/studio/stage-times", Handler: a.authed(a.stageTimesUpdate), Owner: true},
 		{Pattern: "GET /api/v1/studio/hours", Handler: a.authed(a.hoursShow)},
 		{Pattern: "PUT /api/v1/studio/hours", Handler: a.authed(a.hoursUpdate), Owner: true},
+		{Pattern: "GET /api/v1/plan", Handler: a.authed(a.planShow)},
+		{Pattern: "POST /api/v1/plan/what-if", Handler: a.authed(a.planWhatIf)},
 		{Pattern: "GET /api/v1/pieces/{id}/cost", Handler: a.authed(a.piecesCost)},
 		{Pattern: "GET /api/v1/studio/forecast", Handler: a.authed(a.studioForecast)},
 		{Pattern: "GET /api/v1/commissions/{id}/cost", Handler: a.authed(a.commissionsCost)},

@@ -359,7 +359,7 @@ type NewWork struct {
 }
 
 // MaxWhatIfCount bounds the pieces one what-if adds.
-const MaxWhatIfCount = 100
+const MaxWhatIfCount = studio.MaxProposalCount
 
 // Delay is an open piece the new work would push.
 type Delay struct {

@@ -66,6 +66,8 @@ type Store struct {
 	secret []byte
 	// jobs enqueues background jobs inside write transactions; see river.go.
 	jobs *river.Client[*sql.Tx]
+	// plans keeps each studio's last plan; see planning.go.
+	plans planCache
 }
 
 // Open connects to the database named by cfg. Call Migrate before use.
