@@ -43,7 +43,7 @@ var holds = []float64{0, 60, 240, 480}
 
 // Plan schedules the studio's open work and forecasts every piece's finish.
 func (p Problem) Plan(ctx context.Context, opt StudioOptions) (Result, error) {
-	r, _, err := p.solve(ctx, opt, nil)
+	r, _, _, err := p.solve(ctx, opt, nil)
 	return r, err
 }
 
@@ -127,19 +127,38 @@ func (s *studioShop) bakeFigures(j *job) {
 	if !j.bakeable {
 		j.cureMinutes = max(j.cureMinutes, unknownCureMinutes)
 		if slices.ContainsFunc(j.ops, func(o op) bool { return o.kind == Baking }) {
-			s.notes = append(s.notes, fmt.Sprintf("%s: its clays have no baking temperature they share; its bake is planned alone, %d minutes.",
-				j.piece.Subject, int(j.cureMinutes)))
+			s.notes = append(s.notes, fmt.Sprintf("%s: %s; its bake is planned alone, %d minutes.", j.piece.Subject, unbakeable(j.piece.Clays), int(j.cureMinutes)))
 		}
 	}
 }
 
+// unbakeable says why a piece's clays cannot be batched.
+func unbakeable(clays []studio.Clay) string {
+	if len(clays) == 0 {
+		return "no clay is named for it yet"
+	}
+	for _, c := range clays {
+		if !c.Known() {
+			return c.Name + " has no baking temperature yet"
+		}
+	}
+	return "its clays share no baking temperature"
+}
+
 // solve searches for the best priority list (from init, when given, with
 // any job beyond it appended), then samples the forecast.
-func (p Problem) solve(ctx context.Context, opt StudioOptions, init []int) (Result, []int, error) {
+func (p Problem) solve(ctx context.Context, opt StudioOptions, init []int) (Result, []int, float64, error) {
 	s, err := p.prepare()
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, nil, 0, err
 	}
+	opt = opt.defaults()
+	order, hold := s.improve(ctx, s.initialOrder(init), s.medians(), opt)
+	r, err := s.forecast(order, hold, opt)
+	return r, order, hold, err
+}
+
+func (opt StudioOptions) defaults() StudioOptions {
 	if opt.Iterations <= 0 {
 		opt.Iterations = DefaultIterations
 	}
@@ -149,19 +168,21 @@ func (p Problem) solve(ctx context.Context, opt StudioOptions, init []int) (Resu
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	med := s.medians()
-	order := s.initialOrder(init)
-	order, hold := s.improve(ctx, order, med, opt)
+	return opt
+}
+
+// forecast records the plan of a priority list and samples its dates.
+func (s *studioShop) forecast(order []int, hold float64, opt StudioOptions) (Result, error) {
 	rank := rankOf(order)
-	plan := s.decode(rank, hold, med, true)
+	plan := s.decode(rank, hold, s.medians(), true)
 	if plan.failed {
-		return Result{}, nil, ErrBeyondHorizon
+		return Result{}, ErrBeyondHorizon
 	}
 	finishes, err := s.scenarios(rank, hold, opt)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
-	return s.result(plan, finishes), order, nil
+	return s.result(plan, finishes), nil
 }
 
 // initialOrder is the priority list the search starts from: init's order
@@ -394,7 +415,7 @@ func (p Problem) WhatIf(ctx context.Context, n NewWork, opt StudioOptions) (What
 	if n.Count < 1 || n.Count > MaxWhatIfCount {
 		return WhatIf{}, studio.FieldError("count", fmt.Sprintf("must be from 1 to %d pieces", MaxWhatIfCount))
 	}
-	base, order, err := p.solve(ctx, opt, nil)
+	base, order, hold, err := p.solve(ctx, opt, nil)
 	if err != nil {
 		return WhatIf{}, err
 	}
@@ -408,7 +429,11 @@ func (p Problem) WhatIf(ctx context.Context, n NewWork, opt StudioOptions) (What
 		}
 		with.Pieces = append(with.Pieces, pc)
 	}
-	plan, _, err := with.solve(ctx, opt, order)
+	s, err := with.prepare()
+	if err != nil {
+		return WhatIf{}, err
+	}
+	plan, err := s.forecast(s.insert(order, len(p.Pieces), hold), hold, opt.defaults())
 	if err != nil {
 		return WhatIf{}, err
 	}
@@ -429,6 +454,37 @@ func (p Problem) WhatIf(ctx context.Context, n NewWork, opt StudioOptions) (What
 	}
 	slices.SortStableFunc(out.Delays, func(a, b Delay) int { return b.Days - a.Days })
 	return out, nil
+}
+
+// maxInsertTrials bounds the places the new work is tried at in the
+// list: beyond it, places are tried at an even stride.
+const maxInsertTrials = 200
+
+// insert puts the new jobs (from first on) into the open work's priority
+// list as one block, where the plan at median durations costs least; the
+// open pieces keep their order among themselves, so whatever moves, moves
+// because of the new work. A tie goes to the later place: the new work
+// does not jump the queue for nothing.
+func (s *studioShop) insert(order []int, first int, hold float64) []int {
+	var block []int
+	for i := first; i < len(s.jobs); i++ {
+		block = append(block, i)
+	}
+	med := s.medians()
+	stride := max(1, (len(order)+1+maxInsertTrials-1)/maxInsertTrials)
+	var best []int
+	bestCost := math.Inf(1)
+	try := func(at int) {
+		cand := slices.Concat(order[:at], block, order[at:])
+		if c := s.decode(rankOf(cand), hold, med, false).cost; c <= bestCost {
+			best, bestCost = cand, c
+		}
+	}
+	for at := 0; at < len(order); at += stride {
+		try(at)
+	}
+	try(len(order))
+	return best
 }
 
 // daysBetween counts the calendar days from a's date to b's in loc.

@@ -454,6 +454,9 @@ func (b *ganttBuilder) forecast(id string) (plan.Forecast, bool) {
 }
 
 func (b *ganttBuilder) temperature(c int) string {
+	if c <= 0 {
+		return "temperature unknown"
+	}
 	if b.in.Unit == studio.Fahrenheit {
 		return fmt.Sprintf("%.0f °F", studio.CToF(float64(c)))
 	}

@@ -119,6 +119,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /commissions/{id}/messages", Handler: w.page(w.commissionMessage)},
 		{Pattern: "GET /commissions/{id}/photos/{photo}/{size}", Handler: w.page(w.commissionPhoto)},
 		{Pattern: "GET /board", Handler: w.page(w.board)},
+		{Pattern: "GET /plan", Handler: w.page(w.planShow)},
 		{Pattern: "POST /pieces", Handler: w.page(w.pieceCreate)},
 		{Pattern: "GET /pieces/{id}", Handler: w.page(w.pieceShow)},
 		{Pattern: "POST /pieces/{id}", Handler: w.page(w.pieceUpdate)},
