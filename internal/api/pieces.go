@@ -352,12 +352,30 @@ type boardCardJSON struct {
 	Timers           []timerJSON `json:"timers"`
 	Late             bool        `json:"late"`
 	CommissionStatus string      `json:"commission_status,omitempty"`
+	// AtRisk: the plan has the piece done (90 % date) after its promise.
+	AtRisk bool `json:"at_risk"`
+	// FinishP90 is the studio's date (YYYY-MM-DD) by which the plan has
+	// the piece done with 90 % confidence; null when it is not planned.
+	FinishP90 *string `json:"finish_p90"`
 }
 
 func (a *API) board(w http.ResponseWriter, r *http.Request, p studio.Principal) error {
 	cols, err := a.Store.Board(r.Context(), p.Studio.ID)
 	if err != nil {
 		return err
+	}
+	// The plan only adds the risk: without it the cards say not at risk.
+	forecasts := map[string]string{}
+	atRisk := map[string]bool{}
+	if prob, res, err := a.Store.Plan(r.Context(), p.Studio.ID); err == nil {
+		loc := prob.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		for _, f := range res.Pieces {
+			forecasts[f.PieceID] = f.P90.In(loc).Format(time.DateOnly)
+			atRisk[f.PieceID] = f.Late
+		}
 	}
 	type column struct {
 		Stage string          `json:"stage"`
@@ -370,7 +388,10 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, p studio.Principal) 
 		for _, card := range c.Cards {
 			bc := boardCardJSON{ID: card.ID, Subject: card.Subject, Stage: string(card.Stage), CommissionID: optString(card.CommissionID),
 				ClientName: card.ClientName, PromisedDate: optString(card.PromisedDate), WaitsOn: card.WaitsOn, Timers: []timerJSON{},
-				Late: card.Late, CommissionStatus: string(card.CommissionStatus)}
+				Late: card.Late, CommissionStatus: string(card.CommissionStatus), AtRisk: atRisk[card.ID]}
+			if day, ok := forecasts[card.ID]; ok {
+				bc.FinishP90 = &day
+			}
 			for _, t := range card.Timers {
 				bc.Timers = append(bc.Timers, timerJSON{ID: t.ID, Kind: t.Kind, Label: t.Label, DueAt: t.DueAt})
 			}

@@ -37,6 +37,8 @@ type boardCard struct {
 	Thumb string
 	// Open lists what a refused advance found unfinished.
 	Open []string
+	// Risk is set when the plan has the piece done after its promise.
+	Risk *riskMark
 }
 
 // boardAnswer is what a refused form puts back on the board.
@@ -63,11 +65,19 @@ func (w *Web) renderBoard(rw http.ResponseWriter, r *http.Request, p studio.Prin
 		return err
 	}
 	now := w.cfg.Now()
+	// The plan only adds marks: a board without it is still the board.
+	var risks map[string]riskMark
+	if prob, res, err := w.store.Plan(r.Context(), p.Studio.ID); err == nil {
+		risks = riskMarks(prob, res, now)
+	}
 	d := boardData{Unit: unitOf(p.Studio.Units), Form: a.form, Empty: true}
 	for _, c := range cols {
 		col := boardColumn{Stage: c.Stage}
 		for _, card := range c.Cards {
 			bc := boardCard{BoardCard: card, Next: card.Stage.Next(), Open: a.open[card.ID], Thumb: thumbs.Of(card.ID, card.CommissionID)}
+			if m, ok := risks[card.ID]; ok {
+				bc.Risk = &m
+			}
 			if len(card.Timers) > 0 && card.Timers[0].DueAt.After(now) {
 				bc.Timer = newTimerView(card.Timers[0], now, p.Studio)
 			}

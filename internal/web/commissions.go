@@ -82,6 +82,9 @@ type commissionData struct {
 	Form    map[string]string
 	// Forecast is the quote form's suggestion; nil when no quote is due.
 	Forecast *forecastCard
+	// Ship is when the studio could ship if it accepted now; nil when no
+	// quote is due.
+	Ship *shipCard
 	// PortalURL is the client's private link; "" when none is kept (see
 	// store.PortalLink), and the page offers a new one.
 	PortalURL string
@@ -149,6 +152,7 @@ func (w *Web) renderCommission(rw http.ResponseWriter, r *http.Request, p studio
 		if data.Form == nil {
 			data.Form = quoteValues(d, data.Forecast, p.Studio.Currency)
 		}
+		data.Ship = w.shipOf(r, p, d, data.Form["promised_date"])
 	}
 	for _, ph := range d.Photos {
 		if ph.Kind == studio.ProcessPhoto {
