@@ -43,8 +43,22 @@ var holds = []float64{0, 60, 240, 480}
 
 // Plan schedules the studio's open work and forecasts every piece's finish.
 func (p Problem) Plan(ctx context.Context, opt StudioOptions) (Result, error) {
-	r, _, _, err := p.solve(ctx, opt, nil)
-	return r, err
+	s, err := p.Solve(ctx, opt)
+	return s.Result, err
+}
+
+// Solved is a plan and the priority list it came from, which a what-if
+// builds on.
+type Solved struct {
+	Result Result
+	order  []int
+	hold   float64
+}
+
+// Solve plans like Plan and keeps what WhatIfOn needs.
+func (p Problem) Solve(ctx context.Context, opt StudioOptions) (Solved, error) {
+	r, order, hold, err := p.solve(ctx, opt, nil)
+	return Solved{Result: r, order: order, hold: hold}, err
 }
 
 // prepare checks the problem and lays out its calendars and jobs.
@@ -409,16 +423,26 @@ const WhatIfPrefix = "what-if-"
 // The open pieces keep their random draws in both plans, so a delay is
 // the new work's doing, not the dice's.
 func (p Problem) WhatIf(ctx context.Context, n NewWork, opt StudioOptions) (WhatIf, error) {
+	base, err := p.Solve(ctx, opt)
+	if err != nil {
+		return WhatIf{}, err
+	}
+	return p.WhatIfOn(base, n, opt)
+}
+
+// WhatIfOn is WhatIf on a plan already solved for the same open work (the
+// same pieces in the same order; its now may be a little older).
+func (p Problem) WhatIfOn(solved Solved, n NewWork, opt StudioOptions) (WhatIf, error) {
 	if n.Count == 0 {
 		n.Count = 1
 	}
 	if n.Count < 1 || n.Count > MaxWhatIfCount {
 		return WhatIf{}, studio.FieldError("count", fmt.Sprintf("must be from 1 to %d pieces", MaxWhatIfCount))
 	}
-	base, order, hold, err := p.solve(ctx, opt, nil)
-	if err != nil {
-		return WhatIf{}, err
+	if len(solved.order) != len(p.Pieces) {
+		return WhatIf{}, errors.New("plan: the solved plan is of other open work")
 	}
+	base, order, hold := solved.Result, solved.order, solved.hold
 	with := p
 	with.Pieces = slices.Clone(p.Pieces)
 	for k := range n.Count {

@@ -41,3 +41,22 @@ func BenchmarkWhatIf(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWhatIfOnSolved is the what-if on a plan already made, as the
+// store answers it while the studio's plan is cached.
+func BenchmarkWhatIfOnSolved(b *testing.B) {
+	for _, n := range studioSizes {
+		p := randomStudio(rand.New(rand.NewPCG(7, uint64(n))), n)
+		solved, err := p.Solve(context.Background(), StudioOptions{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("pieces=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := p.WhatIfOn(solved, NewWork{TargetHeightMM: 40, Clays: []studio.Clay{fimo}}, StudioOptions{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func TestBrowserPlanPage(t *testing.T) {
 	}
 	count := func(css string) int {
 		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + "`" + css + "`" + `).length`))
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+css+"`"+`).length`))
 		if err != nil {
 			t.Fatalf("counting %s: %v", css, err)
 		}

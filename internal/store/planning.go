@@ -33,7 +33,7 @@ type planCache struct {
 type cachedPlan struct {
 	key    [32]byte
 	at     time.Time
-	result plan.Result
+	solved plan.Solved
 }
 
 // planKey fingerprints a problem without its now: the same open work,
@@ -53,34 +53,40 @@ func planKey(p plan.Problem) [32]byte {
 
 // Plan plans the studio's open work as of now.
 func (s *Store) Plan(ctx context.Context, studioID string) (plan.Problem, plan.Result, error) {
+	p, solved, err := s.solved(ctx, studioID)
+	return p, solved.Result, err
+}
+
+// solved is the studio's plan, from the cache while it holds.
+func (s *Store) solved(ctx context.Context, studioID string) (plan.Problem, plan.Solved, error) {
 	p, err := s.PlanProblem(ctx, studioID)
 	if err != nil {
-		return p, plan.Result{}, err
+		return p, plan.Solved{}, err
 	}
 	key := planKey(p)
 	s.plans.mu.Lock()
 	c, ok := s.plans.plans[studioID]
 	s.plans.mu.Unlock()
 	if ok && c.key == key && p.Now.Sub(c.at) >= 0 && p.Now.Sub(c.at) < planFresh {
-		return p, c.result, nil
+		return p, c.solved, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, planBudget)
 	defer cancel()
-	r, err := p.Plan(ctx, plan.StudioOptions{Seed: 1})
+	solved, err := p.Solve(ctx, plan.StudioOptions{Seed: 1})
 	if err != nil {
-		return p, r, err
+		return p, solved, err
 	}
 	s.plans.mu.Lock()
 	if s.plans.plans == nil {
 		s.plans.plans = map[string]cachedPlan{}
 	}
-	s.plans.plans[studioID] = cachedPlan{key: key, at: p.Now, result: r}
+	s.plans.plans[studioID] = cachedPlan{key: key, at: p.Now, solved: solved}
 	s.plans.mu.Unlock()
-	return p, r, nil
+	return p, solved, nil
 }
 
 // WhatIf plans the studio's open work with the proposal added, once it
-// is valid: nothing is written either way.
+// is valid, on the studio's (cached) plan: nothing is written either way.
 func (s *Store) WhatIf(ctx context.Context, studioID string, pr studio.Proposal) (plan.Problem, plan.WhatIf, error) {
 	clays, err := s.Clays(ctx, studioID)
 	if err != nil {
@@ -100,12 +106,10 @@ func (s *Store) WhatIf(ctx context.Context, studioID string, pr studio.Proposal)
 	for _, b := range pr.ClayBrands {
 		n.Clays = append(n.Clays, byKey[b])
 	}
-	p, err := s.PlanProblem(ctx, studioID)
+	p, solved, err := s.solved(ctx, studioID)
 	if err != nil {
 		return p, plan.WhatIf{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, planBudget)
-	defer cancel()
-	w, err := p.WhatIf(ctx, n, plan.StudioOptions{Seed: 1})
+	w, err := p.WhatIfOn(solved, n, plan.StudioOptions{Seed: 1})
 	return p, w, err
 }

@@ -540,7 +540,7 @@ var ganttTemplate = template.Must(template.New("gantt.go").Parse(`
 {{- end}}
 
 {{- define "gantt-svg" -}}
-<svg class="gantt-chart" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Label}}" xmlns="http://www.w3.org/2000/svg">
+<svg class="gantt-chart" viewBox="0 0 {{.Width}} {{.Height}}" role="group" aria-label="{{.Label}}" xmlns="http://www.w3.org/2000/svg">
 <defs><pattern id="gantt-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="gantt-hatch-bg" width="6" height="6"/><line class="gantt-hatch-line" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>
 {{range .Lanes}}<g class="{{.Class}}"><rect x="0" y="{{.Y}}" width="{{$.Width}}" height="{{.H}}"/><text class="gantt-lane-label" x="{{.TextX}}" y="{{.TextY}}" text-anchor="end"><title>{{.Title}}</title>{{.Text}}</text></g>
 {{end -}}
