@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -46,6 +47,14 @@ func newCalendar(now time.Time, loc *time.Location, week studio.Week, daysOff []
 	local := now.In(loc)
 	c := &calendar{now: now, loc: loc, week: week, daysOff: off, y: local.Year(), m: local.Month(), d: local.Day()}
 	return c
+}
+
+// clone is a copy that extends on its own: calendars grow as a plan
+// reaches further, so concurrent simulations each need theirs.
+func (c *calendar) clone() *calendar {
+	d := *c
+	d.start, d.end, d.cum = slices.Clone(c.start), slices.Clone(c.end), slices.Clone(c.cum)
+	return &d
 }
 
 // extend lays out another year of working intervals; false when the

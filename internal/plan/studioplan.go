@@ -317,9 +317,10 @@ func (s *studioShop) scenarios(rank []int, hold float64, opt StudioOptions) ([][
 	var mu sync.Mutex
 	next := make(chan int)
 	for range min(opt.Workers, opt.Samples) {
+		own := s.own()
 		wg.Go(func() {
 			for k := range next {
-				d := s.decode(rank, hold, s.sample(opt.Seed, k), false)
+				d := own.decode(rank, hold, own.sample(opt.Seed, k), false)
 				if d.failed {
 					mu.Lock()
 					failed = ErrBeyondHorizon
@@ -335,6 +336,17 @@ func (s *studioShop) scenarios(rank []int, hold float64, opt StudioOptions) ([][
 	close(next)
 	wg.Wait()
 	return out, failed
+}
+
+// own is a copy of the shop with calendars of its own, for a goroutine.
+func (s *studioShop) own() *studioShop {
+	c := *s
+	c.studio = s.studio.clone()
+	c.people = make([]*calendar, len(s.people))
+	for i, p := range s.people {
+		c.people[i] = p.clone()
+	}
+	return &c
 }
 
 // quantileOf is the nearest-rank quantile of xs (sorted in place).

@@ -481,3 +481,20 @@ func TestWhatIfRefusesAnAbsurdCount(t *testing.T) {
 		}
 	}
 }
+
+// Work for years: the calendars grow while the scenarios run side by
+// side, each on calendars of its own.
+func TestPlanOfYearsOfWorkRunsScenariosSideBySide(t *testing.T) {
+	var ps []Piece
+	for k := range 400 {
+		ps = append(ps, piece(fmt.Sprint(k), studio.Concept))
+	}
+	p := studioAt(monday9, []string{"ana"}, 6, ps...)
+	r, err := p.Plan(context.Background(), StudioOptions{Seed: 1, Samples: 16, Workers: 4, Iterations: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := r.Pieces[len(ps)-1].P90; last.Before(monday9.AddDate(2, 0, 0)) {
+		t.Errorf("400 pieces of 13 hours for one person done by %s: want years", last)
+	}
+}
