@@ -173,7 +173,8 @@ func DeltaE00(a, b Lab) float64 {
 
 // sevenths is c⁷ / (c⁷ + 25⁷), the weight CIEDE2000 gives to chroma.
 func sevenths(c float64) float64 {
-	c7 := math.Pow(c, 7)
+	c2 := c * c
+	c7 := c2 * c2 * c2 * c
 	return c7 / (c7 + 6103515625) // 25⁷
 }
 

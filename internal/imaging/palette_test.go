@@ -202,6 +202,21 @@ func TestSuggestPaletteIgnoresPixelsOutsideTheMask(t *testing.T) {
 	}
 }
 
+// A mask over more pixels than are sampled: the sample is drawn from the
+// figure alone.
+func TestSuggestPaletteSamplesInsideALargeMask(t *testing.T) {
+	img, mask := figureOnGreen(1200, 800)
+	p := suggest(t, []image.Image{img}, []*image.Gray{mask}, 4, nil)
+	matchBands(t, p, fourColours, 1, 0.01)
+	sum := 0.0
+	for _, c := range p.Colours {
+		sum += c.Share
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("shares add up to %v", sum)
+	}
+}
+
 // Several photos are pooled: the shares are of all the figure's pixels.
 func TestSuggestPalettePoolsThePhotos(t *testing.T) {
 	a := stripes(200, 100, []band{{skin, 1}}, 2, 7)
