@@ -3,7 +3,10 @@ package imaging_test
 import (
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/lucasb-eyer/go-colorful"
 
 	"atelier/internal/imaging"
 )
@@ -49,6 +52,24 @@ func TestDeltaE00MatchesSharmasPublishedPairs(t *testing.T) {
 		}
 		if back := imaging.DeltaE00(p.b, p.a); math.Abs(back-got) > 1e-9 {
 			t.Errorf("pair %d: not symmetric: %.6f one way, %.6f the other", i, got, back)
+		}
+	}
+}
+
+// DeltaE00 is our own for speed; colorful's DistanceCIEDE2000, which
+// measures ΔE/100 between the CIELAB (D65) of two of its Colors, must give
+// the same on random colours.
+func TestDeltaE00AgreesWithColorful(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2005, 1))
+	lab := func(c colorful.Color) imaging.Lab {
+		l, a, b := c.Lab()
+		return imaging.Lab{L: 100 * l, A: 100 * a, B: 100 * b}
+	}
+	for range 10000 {
+		c1 := colorful.Color{R: rng.Float64(), G: rng.Float64(), B: rng.Float64()}
+		c2 := colorful.Color{R: rng.Float64(), G: rng.Float64(), B: rng.Float64()}
+		if ours, theirs := imaging.DeltaE00(lab(c1), lab(c2)), 100*c1.DistanceCIEDE2000(c2); math.Abs(ours-theirs) > 1e-9 {
+			t.Fatalf("ΔE00(%v, %v) = %v, colorful says %v", c1, c2, ours, theirs)
 		}
 	}
 }
