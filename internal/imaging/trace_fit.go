@@ -113,9 +113,29 @@ func catmullRom(p []Point, keys []int) []Bezier {
 	for k := range n {
 		p0, p1, p2, p3 := at(k-1), at(k), at(k+1), at(k+2)
 		d1, d2, d3 := math.Sqrt(dist(p0, p1)), math.Sqrt(dist(p1, p2)), math.Sqrt(dist(p2, p3))
-		segs[k] = Bezier{C1: control(p0, p1, p2, d1, d2), C2: control(p3, p2, p1, d3, d2), To: p2}
+		c1, c2 := control(p0, p1, p2, d1, d2), control(p3, p2, p1, d3, d2)
+		// A corner (the shoulders cut by the photo's edge, a neck meeting
+		// them) stays sharp: the spline would round it with a wobble.
+		if isCorner(p0, p1, p2) {
+			c1 = Point{p1.X + (p2.X-p1.X)/3, p1.Y + (p2.Y-p1.Y)/3}
+		}
+		if isCorner(p1, p2, p3) {
+			c2 = Point{p2.X + (p1.X-p2.X)/3, p2.Y + (p1.Y-p2.Y)/3}
+		}
+		segs[k] = Bezier{C1: c1, C2: c2, To: p2}
 	}
 	return segs
+}
+
+// cornerTurn is the turn, in radians, from one simplified span to the
+// next above which the vertex between them is a corner: a smooth outline
+// simplified at simplifyTol turns far less at each vertex.
+const cornerTurn = 55 * math.Pi / 180
+
+// isCorner reports whether the outline turns sharply at b.
+func isCorner(a, b, c Point) bool {
+	ux, uy, vx, vy := b.X-a.X, b.Y-a.Y, c.X-b.X, c.Y-b.Y
+	return math.Abs(math.Atan2(ux*vy-uy*vx, ux*vx+uy*vy)) > cornerTurn
 }
 
 // control is the control point next to p of the centripetal Catmull-Rom
@@ -141,7 +161,10 @@ func strays(p []Point, i, j int, start Point, seg Bezier) (int, bool) {
 	if j-i < 2 {
 		return 0, false // no traced vertex between: nothing to add
 	}
-	n := max(16, 2*(j-i))
+	// Enough samples that the sampled curve is the curve within a small
+	// fraction of fitTol on any span this close to its vertices, and few
+	// enough that a long straight span costs linear time.
+	n := min(64, max(16, 2*(j-i)))
 	curve := make([]Point, n+1)
 	for s := range curve {
 		curve[s] = seg.at(start, float64(s)/float64(n))
@@ -216,21 +239,25 @@ func turns(p0, p1, p2, p3 float64) []float64 {
 func dist(a, b Point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }
 
 // segDist is the distance from p to the segment ab.
-func segDist(p, a, b Point) float64 {
+func segDist(p, a, b Point) float64 { return math.Sqrt(segDist2(p, a, b)) }
+
+// segDist2 is the square of segDist.
+func segDist2(p, a, b Point) float64 {
 	dx, dy := b.X-a.X, b.Y-a.Y
 	l2 := dx*dx + dy*dy
-	if l2 == 0 {
-		return dist(p, a)
+	t := 0.0
+	if l2 > 0 {
+		t = max(0, min(1, ((p.X-a.X)*dx+(p.Y-a.Y)*dy)/l2))
 	}
-	t := math.Max(0, math.Min(1, ((p.X-a.X)*dx+(p.Y-a.Y)*dy)/l2))
-	return dist(p, Point{a.X + t*dx, a.Y + t*dy})
+	ex, ey := a.X+t*dx-p.X, a.Y+t*dy-p.Y
+	return ex*ex + ey*ey
 }
 
 // polyDist is the distance from p to the open polyline q.
 func polyDist(p Point, q []Point) float64 {
 	d := math.Inf(1)
 	for i := 0; i+1 < len(q); i++ {
-		d = math.Min(d, segDist(p, q[i], q[i+1]))
+		d = min(d, segDist2(p, q[i], q[i+1]))
 	}
-	return d
+	return math.Sqrt(d)
 }
