@@ -180,8 +180,8 @@ func scaleInto(img image.Image, w, h int) image.Image {
 
 // writeVideo writes the time-lapse of frames to w as raw 24-bit RGB
 // frames, one after the other: each photo's card tl.hold times, then
-// tl.fade frames fading into the next. Only two cards are held at a time,
-// so 500 photos take no more memory than two.
+// tl.fade frames fading into the next. Only three cards are held at a
+// time, so 500 photos take no more memory than a few.
 func (tl timeline) writeVideo(ctx context.Context, w io.Writer, frames []TimelapseFrame, progress func(int, int)) error {
 	total, done := tl.total(len(frames)), 0
 	put := func(frame []byte) error {
@@ -200,6 +200,12 @@ func (tl timeline) writeVideo(ctx context.Context, w io.Writer, frames []Timelap
 	cur := rgb24(tl.card(frames[0]))
 	mix := make([]byte, len(cur))
 	for i := range frames {
+		// The next card is drawn while ffmpeg encodes this one's
+		// frames: the two take turns otherwise, and each waits.
+		ahead := make(chan []byte, 1)
+		if i < len(frames)-1 {
+			go func() { ahead <- rgb24(tl.card(frames[i+1])) }()
+		}
 		for range tl.hold {
 			if err := put(cur); err != nil {
 				return err
@@ -208,7 +214,7 @@ func (tl timeline) writeVideo(ctx context.Context, w io.Writer, frames []Timelap
 		if i == len(frames)-1 {
 			break
 		}
-		next := rgb24(tl.card(frames[i+1]))
+		next := <-ahead
 		for k := 1; k <= tl.fade; k++ {
 			blend(mix, cur, next, k, tl.fade+1)
 			if err := put(mix); err != nil {

@@ -58,7 +58,7 @@ func stages(n int) []imaging.TimelapseFrame {
 
 // needTool returns the path of a program the test needs. Without it the
 // test is skipped, except in CI, where a missing tool is a failure.
-func needTool(t *testing.T, name string) string {
+func needTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
