@@ -208,6 +208,9 @@ func (tl timeline) writeVideo(ctx context.Context, w io.Writer, frames []Timelap
 		}
 		for range tl.hold {
 			if err := put(cur); err != nil {
+				if i < len(frames)-1 {
+					<-ahead // the caller's photo is not read after we return
+				}
 				return err
 			}
 		}
