@@ -56,8 +56,10 @@ func grabCut(ctx context.Context, s *smallImage, req CutoutRequest) (*cutState, 
 	if !ok {
 		return c, nil // nothing to tell apart
 	}
-	links := c.edgeWeights()
 	nodes, n := c.nodeIndex()
+	g := newFlowGraph(n)
+	c.smoothness(g, c.edgeWeights(), nodes)
+	g.save()
 	for range grabCutRound {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -65,7 +67,7 @@ func grabCut(ctx context.Context, s *smallImage, req CutoutRequest) (*cutState, 
 		if fg, bg, ok = c.refit(fg, bg); !ok {
 			return c, nil
 		}
-		changed, err := c.cutOnce(ctx, fg, bg, links, nodes, n)
+		changed, err := c.cutOnce(ctx, g, fg, bg, nodes)
 		if err != nil {
 			return nil, err
 		}
@@ -279,12 +281,12 @@ func (c *cutState) nodeIndex() ([]int32, int) {
 	return idx, n
 }
 
-// cutOnce builds the graph for the current models, cuts it and records
-// the decision. It returns how many unknown pixels changed side.
-func (c *cutState) cutOnce(ctx context.Context, fg, bg gmm, links []int32, nodes []int32, n int) (int, error) {
-	g := newFlowGraph(n)
+// cutOnce adds the current models' data costs to the graph of edges g,
+// cuts it and records the decision. It returns how many unknown pixels
+// changed side.
+func (c *cutState) cutOnce(ctx context.Context, g *flowGraph, fg, bg gmm, nodes []int32) (int, error) {
+	g.restore()
 	c.dataCosts(g, fg, bg, nodes)
-	c.smoothness(g, links, nodes)
 	if _, err := g.maxflow(ctx); err != nil {
 		return 0, err
 	}

@@ -164,3 +164,41 @@ func TestCutoutStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("got %v, %v; want no mask and context.Canceled", mask != nil, err)
 	}
 }
+
+func TestCutoutSurvivesDegenerateRequests(t *testing.T) {
+	sc := newScene(900, 700, texturedBackdrop, 3)
+	for _, tc := range []struct {
+		name string
+		img  image.Image
+		req  imaging.CutoutRequest
+	}{
+		{"one pixel", image.NewRGBA(image.Rect(0, 0, 1, 1)), imaging.CutoutRequest{Rect: imaging.CutoutRect{W: 1, H: 1}}},
+		{"a rectangle of one pixel", sc.img, imaging.CutoutRequest{Rect: imaging.CutoutRect{X: 451, Y: 233, W: 1, H: 1}}},
+		{"the whole photo", sc.img, imaging.CutoutRequest{Rect: imaging.CutoutRect{W: 900, H: 700}}},
+		{"a sliver of a photo", image.NewGray(image.Rect(0, 0, 3000, 2)), imaging.CutoutRequest{Rect: imaging.CutoutRect{X: 10, W: 100, H: 2}}},
+		{"strokes only of figure", sc.img, imaging.CutoutRequest{Rect: imaging.CutoutRect{W: 900, H: 700},
+			Strokes: []imaging.CutoutStroke{{Figure: true, Points: []image.Point{{0, 0}, {899, 699}}, Width: 500}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mask, area, err := imaging.Cutout(context.Background(), tc.img, tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mask.Rect.Size() != tc.img.Bounds().Size() {
+				t.Fatalf("mask %v for an image of %v", mask.Rect, tc.img.Bounds())
+			}
+			n := 0
+			for _, v := range mask.Pix {
+				if v != 0 && v != 255 {
+					t.Fatalf("mask holds %d", v)
+				}
+				if v == 255 {
+					n++
+				}
+			}
+			if n != area {
+				t.Errorf("area %d, mask %d", area, n)
+			}
+		})
+	}
+}

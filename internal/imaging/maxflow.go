@@ -37,6 +37,12 @@ type flowGraph struct {
 	// minus the residual capacity to the sink.
 	tcap []int32
 	flow int64
+	// saved is the capacities kept by save, for a graph cut again with new
+	// terminal links.
+	saved struct {
+		rcap, tcap []int32
+		flow       int64
+	}
 
 	tree    []uint8
 	parent  []int32
@@ -82,23 +88,39 @@ func (g *flowGraph) addTerminal(u int, source, sink int32) {
 	g.flow += int64(min(source, sink))
 }
 
+// save keeps the capacities as they are now; restore goes back to them.
+// A graph whose edges stay while its data costs change (GrabCut's rounds)
+// is built once and restored before each cut.
+func (g *flowGraph) save() {
+	g.saved.rcap = append(g.saved.rcap[:0], g.rcap...)
+	g.saved.tcap = append(g.saved.tcap[:0], g.tcap...)
+	g.saved.flow = g.flow
+}
+
+func (g *flowGraph) restore() {
+	copy(g.rcap, g.saved.rcap)
+	copy(g.tcap, g.saved.tcap)
+	g.flow = g.saved.flow
+}
+
 // sourceSide reports whether node u ends on the source's side of the
 // minimum cut found by maxflow. Nodes reachable from neither terminal go
 // to the sink's side.
 func (g *flowGraph) sourceSide(u int) bool { return g.tree[u] == sourceTree }
 
 // maxflow computes the maximum flow, and with it the minimum cut. It
-// checks ctx every few thousand steps.
+// checks ctx before it starts and every few thousand steps.
 func (g *flowGraph) maxflow(ctx context.Context) (int64, error) {
 	g.initTrees()
 	steps := 0
 	var cur int32 = -1
 	for {
-		if steps++; steps&0xfff == 0 {
+		if steps&0xfff == 0 { // first at the start, then every 4096 steps
 			if err := ctx.Err(); err != nil {
 				return 0, err
 			}
 		}
+		steps++
 		if cur < 0 || g.parent[cur] == noParent {
 			if cur = g.nextActive(); cur < 0 {
 				return g.flow, nil
@@ -119,12 +141,17 @@ func (g *flowGraph) maxflow(ctx context.Context) (int64, error) {
 // active node.
 func (g *flowGraph) initTrees() {
 	n := len(g.tcap)
-	g.tree = make([]uint8, n)
-	g.parent = make([]int32, n)
-	g.ts = make([]int32, n)
-	g.dist = make([]int32, n)
-	g.queued = make([]bool, n)
-	g.active = g.active[:0]
+	if len(g.tree) != n {
+		g.tree = make([]uint8, n)
+		g.parent = make([]int32, n)
+		g.ts = make([]int32, n)
+		g.dist = make([]int32, n)
+		g.queued = make([]bool, n)
+	}
+	clear(g.tree)
+	clear(g.ts)
+	clear(g.queued)
+	g.active, g.orphans, g.time = g.active[:0], g.orphans[:0], 0
 	for i := range n {
 		g.parent[i] = noParent
 		switch {

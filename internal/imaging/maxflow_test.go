@@ -126,3 +126,26 @@ func TestMaxflowCutSeparatesTerminals(t *testing.T) {
 		t.Fatalf("cut sides %v %v %v, want true true false", g.sourceSide(0), g.sourceSide(1), g.sourceSide(2))
 	}
 }
+
+func TestMaxflowAgainAfterRestoreGivesTheSameCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	g, c := randomGrid(rng, 9, 8)
+	g.save()
+	want := edmondsKarp(c)
+	for round := range 3 {
+		g.restore()
+		got, err := g.maxflow(context.Background())
+		if err != nil || got != want {
+			t.Fatalf("round %d: flow %d, %v; want %d", round, got, err, want)
+		}
+	}
+}
+
+func TestMaxflowStopsWhenCancelled(t *testing.T) {
+	g, _ := randomGrid(rand.New(rand.NewPCG(5, 6)), 120, 120)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := g.maxflow(ctx); err != context.Canceled {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
