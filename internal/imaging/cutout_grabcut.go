@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"context"
+	"image"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -104,15 +105,35 @@ func (c *cutState) markStrokes(strokes []CutoutStroke) {
 			label = hardFigure
 		}
 		r := max(0.5, float64(st.Width)/2/f)
-		prev := st.Points[0]
-		for _, p := range st.Points {
-			ax, ay := (float64(prev.X)+0.5)/f, (float64(prev.Y)+0.5)/f
-			bx, by := (float64(p.X)+0.5)/f, (float64(p.Y)+0.5)/f
-			c.paintCapsule(ax, ay, bx, by, r, label)
-			prev = p
+		pts := thinStroke(st.Points, f, r/2)
+		for k := range pts {
+			a, b := pts[max(0, k-1)], pts[k]
+			c.paintCapsule(a[0], a[1], b[0], b[1], r, label)
 		}
 	}
 }
+
+// thinStroke maps points to reduced pixels (their centres) and drops each
+// point nearer than gap to the last one kept, except the last: a hand's
+// stroke has a point every pixel or two, and painting a wide brush's disc
+// at every one of them would cost its area each time for nothing. What
+// it loses is a sliver, within gap, around the dropped points.
+func thinStroke(points []image.Point, f, gap float64) [][2]float64 {
+	out := make([][2]float64, 0, len(points))
+	for i, p := range points {
+		q := [2]float64{(float64(p.X) + 0.5) / f, (float64(p.Y) + 0.5) / f}
+		if i > 0 && i < len(points)-1 {
+			last := out[len(out)-1]
+			if sq2(q[0]-last[0])+sq2(q[1]-last[1]) < gap*gap {
+				continue
+			}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+func sq2(v float64) float64 { return v * v }
 
 // paintCapsule labels the reduced pixels whose centre lies within r of
 // the segment from a to b.

@@ -72,6 +72,7 @@ type bandCut struct {
 	block  []int32 // per reduced pixel: its place in the band, or −1
 	blocks int
 	rgb    []float32 // per node, its colour
+	live   []bool    // per node, whether it stands for a pixel to decide
 }
 
 func newBandCut(src pixelSource, c *cutState, mask *image.Gray, r CutoutRect) *bandCut {
@@ -83,8 +84,8 @@ func newBandCut(src pixelSource, c *cutState, mask *image.Gray, r CutoutRect) *b
 	return b
 }
 
-// band numbers the reduced pixels within radius (in either axis) of a
-// pixel decided the other way.
+// band numbers the unknown reduced pixels within radius (in either axis)
+// of a pixel decided the other way.
 func (c *cutState) band(radius int) ([]int32, int) {
 	w, h := c.s.w, c.s.h
 	near := make([]bool, w*h)
@@ -100,7 +101,8 @@ func (c *cutState) band(radius int) ([]int32, int) {
 	n := 0
 	for p, in := range near {
 		idx[p] = -1
-		if in {
+		// A block the artist decided has no pixel for the cut to decide.
+		if in && c.hard[p] == unknownPixel {
 			idx[p] = int32(n)
 			n++
 		}
@@ -176,11 +178,14 @@ func figureValue(fig bool) uint8 {
 	return 0
 }
 
-// readColours reads the full-size colour of every node.
+// readColours reads the full-size colour of every node that stands for
+// a pixel; the others (past the photo's edge, or decided) stay unused.
 func (b *bandCut) readColours() {
 	b.rgb = make([]float32, 3*b.blocks*b.f*b.f)
+	b.live = make([]bool, b.blocks*b.f*b.f)
 	b.forEachPixel(func(x, y int) {
 		if v := b.node(x, y); v >= 0 {
+			b.live[v] = true
 			r, g, bl := b.src.at(x, y)
 			b.rgb[3*v], b.rgb[3*v+1], b.rgb[3*v+2] = float32(r), float32(g), float32(bl)
 		}
@@ -239,6 +244,9 @@ func (b *bandCut) graph(fg, bg gmm) *flowGraph {
 	source, sink := make([]int32, n), make([]int32, n)
 	parallelRows(n, func(v0, v1 int) {
 		for v := v0; v < v1; v++ {
+			if !b.live[v] {
+				continue
+			}
 			col := b.rgb[3*v : 3*v+3]
 			source[v], sink[v] = scaledCost(bg.nll(col)), scaledCost(fg.nll(col))
 		}
