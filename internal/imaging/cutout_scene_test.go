@@ -28,6 +28,8 @@ const (
 	plainBackdrop = iota
 	texturedBackdrop
 	clutteredBackdrop
+	// warmBackdrop is a mottled wall in tones near the skin's.
+	warmBackdrop
 )
 
 // The figure's colours: skin, hair and a shirt.
@@ -133,9 +135,13 @@ func paintBackdrop(img *image.RGBA, backdrop int, rng *rand.Rand) {
 		for x := range b.Dx() {
 			c := color.RGBA{200, 204, 210, 255}
 			n := 5
-			if backdrop != plainBackdrop {
-				t := 30 * math.Sin(float64(x)/7) * math.Cos(float64(y)/9)
+			t := 30 * math.Sin(float64(x)/7) * math.Cos(float64(y)/9)
+			switch backdrop {
+			case texturedBackdrop, clutteredBackdrop:
 				c = color.RGBA{uint8(150 + t), uint8(180 - t/2), uint8(140 + t/3), 255}
+				n = 15
+			case warmBackdrop:
+				c = color.RGBA{uint8(180 + t), uint8(140 + t/2), uint8(110 + t/3), 255}
 				n = 15
 			}
 			img.SetRGBA(x, y, jitter(c, n, rng))

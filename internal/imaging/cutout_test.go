@@ -19,6 +19,7 @@ func TestCutoutFindsTheFigureWithARectangleAlone(t *testing.T) {
 	}{
 		{"plain", 900, 700, plainBackdrop},
 		{"textured", 900, 700, texturedBackdrop},
+		{"textured in tones near the skin's", 900, 700, warmBackdrop},
 		{"plain, small enough to need no reduction", 400, 300, plainBackdrop},
 		{"textured, small enough to need no reduction", 400, 300, texturedBackdrop},
 	} {
@@ -29,7 +30,7 @@ func TestCutoutFindsTheFigureWithARectangleAlone(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := iou(mask, sc.truth)
-			t.Logf("IoU %.4f", got)
+			t.Logf("IoU %.5f", got)
 			if got < 0.95 {
 				t.Errorf("IoU with the hand-made mask is %.4f, want ≥ 0.95", got)
 			}
@@ -50,7 +51,7 @@ func TestCutoutNeedsTheArtistsStrokesOnClutter(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := iou(mask, sc.truth)
-	t.Logf("IoU %.4f with the rectangle alone, %.4f with two strokes", before, after)
+	t.Logf("IoU %.5f with the rectangle alone, %.5f with two strokes", before, after)
 	if after < 0.9 {
 		t.Errorf("IoU with two strokes is %.4f, want ≥ 0.9", after)
 	}
