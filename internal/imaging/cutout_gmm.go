@@ -170,7 +170,7 @@ func kmeansInit(colours []float32, rng *rand.Rand) (gmm, bool) {
 	if n == 0 {
 		return gmm{}, false
 	}
-	centres := seedCentres(pts, rng)
+	centres := seedRGBCentres(pts, rng)
 	assign := make([]int, n)
 	for range kmeansRounds {
 		for i := range n {
@@ -204,9 +204,9 @@ func subsample(colours []float32, limit int) []float32 {
 	return out
 }
 
-// seedCentres picks the starting centres the k-means++ way: each next one
+// seedRGBCentres picks the starting centres the k-means++ way: each next one
 // far from those already chosen, with probability ∝ squared distance.
-func seedCentres(pts []float32, rng *rand.Rand) [][3]float32 {
+func seedRGBCentres(pts []float32, rng *rand.Rand) [][3]float32 {
 	n := len(pts) / 3
 	first := rng.IntN(n)
 	centres := [][3]float32{{pts[3*first], pts[3*first+1], pts[3*first+2]}}
@@ -215,7 +215,7 @@ func seedCentres(pts []float32, rng *rand.Rand) [][3]float32 {
 		total := 0.0
 		for i := range n {
 			c := centres[nearest(centres, pts[3*i:3*i+3])]
-			d[i] = dist2(c, pts[3*i:3*i+3])
+			d[i] = rgbDist2(c, pts[3*i:3*i+3])
 			total += d[i]
 		}
 		if total == 0 {
@@ -231,7 +231,7 @@ func seedCentres(pts []float32, rng *rand.Rand) [][3]float32 {
 	return centres
 }
 
-func dist2(c [3]float32, p []float32) float64 {
+func rgbDist2(c [3]float32, p []float32) float64 {
 	a, b, e := float64(c[0]-p[0]), float64(c[1]-p[1]), float64(c[2]-p[2])
 	return a*a + b*b + e*e
 }
@@ -239,7 +239,7 @@ func dist2(c [3]float32, p []float32) float64 {
 func nearest(centres [][3]float32, p []float32) int {
 	best, bd := 0, math.Inf(1)
 	for k, c := range centres {
-		if d := dist2(c, p); d < bd {
+		if d := rgbDist2(c, p); d < bd {
 			best, bd = k, d
 		}
 	}

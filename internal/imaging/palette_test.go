@@ -21,7 +21,7 @@ import (
 var (
 	hairBrown = color.NRGBA{0x3a, 0x2a, 0x20, 255}
 	cream     = color.NRGBA{0xf0, 0xe6, 0xd2, 255}
-	skin      = color.NRGBA{0xc8, 0x96, 0x78, 255}
+	skinTone  = color.NRGBA{0xc8, 0x96, 0x78, 255}
 	lipRed    = color.NRGBA{0xc0, 0x18, 0x30, 255}
 )
 
@@ -30,7 +30,7 @@ type band struct {
 	area float64
 }
 
-var fourColours = []band{{skin, 0.40}, {hairBrown, 0.25}, {cream, 0.20}, {lipRed, 0.15}}
+var fourColours = []band{{skinTone, 0.40}, {hairBrown, 0.25}, {cream, 0.20}, {lipRed, 0.15}}
 
 // stripes is a w×h image of vertical bands covering the given fractions of
 // its width, each a flat colour with ±noise per channel, as a camera adds.
@@ -130,7 +130,7 @@ func TestSuggestPaletteSamplesALargeImage(t *testing.T) {
 func TestSuggestPaletteAssignsRolesByLightnessAndChroma(t *testing.T) {
 	img := stripes(400, 300, fourColours, 3, 1)
 	p := suggest(t, []image.Image{img}, nil, 4, nil)
-	want := map[string]color.NRGBA{"base": skin, "shadow": hairBrown, "highlight": cream, "accent": lipRed}
+	want := map[string]color.NRGBA{"base": skinTone, "shadow": hairBrown, "highlight": cream, "accent": lipRed}
 	for i, c := range p.Colours {
 		if c.Role != studio.PaletteRoles[i] {
 			t.Errorf("colour %d has role %q, want %q (role order)", i, c.Role, studio.PaletteRoles[i])
@@ -145,9 +145,9 @@ func TestSuggestPaletteAssignsRolesByLightnessAndChroma(t *testing.T) {
 // shadow is then the darkest of the rest.
 func TestSuggestPaletteTakesADarkSaturatedColourAsTheAccent(t *testing.T) {
 	navy := color.NRGBA{0x10, 0x20, 0x80, 255}
-	bands := []band{{skin, 0.4}, {navy, 0.2}, {hairBrown, 0.2}, {cream, 0.2}}
+	bands := []band{{skinTone, 0.4}, {navy, 0.2}, {hairBrown, 0.2}, {cream, 0.2}}
 	p := suggest(t, []image.Image{stripes(400, 300, bands, 2, 3)}, nil, 4, nil)
-	want := map[string]color.NRGBA{"base": skin, "shadow": hairBrown, "highlight": cream, "accent": navy}
+	want := map[string]color.NRGBA{"base": skinTone, "shadow": hairBrown, "highlight": cream, "accent": navy}
 	for _, c := range p.Colours {
 		if d := imaging.DeltaE00(c.Lab, imaging.LabOf(want[c.Role])); d > 1 {
 			t.Errorf("the %s is %s, ΔE00 %.1f from %v", c.Role, c.Hex, d, want[c.Role])
@@ -156,10 +156,10 @@ func TestSuggestPaletteTakesADarkSaturatedColourAsTheAccent(t *testing.T) {
 }
 
 func TestSuggestPaletteOfThreeIsBaseShadowHighlight(t *testing.T) {
-	bands := []band{{hairBrown, 0.3}, {skin, 0.4}, {cream, 0.3}}
+	bands := []band{{hairBrown, 0.3}, {skinTone, 0.4}, {cream, 0.3}}
 	p := suggest(t, []image.Image{stripes(300, 200, bands, 2, 4)}, nil, 3, nil)
 	matchBands(t, p, bands, 1, 0.01)
-	want := []color.NRGBA{skin, hairBrown, cream}
+	want := []color.NRGBA{skinTone, hairBrown, cream}
 	for i, c := range p.Colours {
 		if c.Role != studio.PaletteRoles[i] {
 			t.Errorf("colour %d has role %q, want %q", i, c.Role, studio.PaletteRoles[i])
@@ -219,10 +219,10 @@ func TestSuggestPaletteSamplesInsideALargeMask(t *testing.T) {
 
 // Several photos are pooled: the shares are of all the figure's pixels.
 func TestSuggestPalettePoolsThePhotos(t *testing.T) {
-	a := stripes(200, 100, []band{{skin, 1}}, 2, 7)
+	a := stripes(200, 100, []band{{skinTone, 1}}, 2, 7)
 	b := stripes(200, 100, []band{{hairBrown, 0.5}, {cream, 0.5}}, 2, 8)
 	p := suggest(t, []image.Image{a, b}, nil, 3, nil)
-	matchBands(t, p, []band{{skin, 0.5}, {hairBrown, 0.25}, {cream, 0.25}}, 1, 0.01)
+	matchBands(t, p, []band{{skinTone, 0.5}, {hairBrown, 0.25}, {cream, 0.25}}, 1, 0.01)
 }
 
 func TestSuggestPaletteRefusesTwoOrFiveColours(t *testing.T) {

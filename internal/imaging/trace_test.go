@@ -113,7 +113,6 @@ func bust(x, y float64) bool {
 	return (head && !hole) || neck || shoulders || speck
 }
 
-func sq(v float64) float64 { return v * v }
 
 func TestTraceOutlineOfAHeadAndShouldersIsItsOuterLine(t *testing.T) {
 	m := paint(300, 300, bust)
