@@ -113,7 +113,6 @@ func bust(x, y float64) bool {
 	return (head && !hole) || neck || shoulders || speck
 }
 
-
 func TestTraceOutlineOfAHeadAndShouldersIsItsOuterLine(t *testing.T) {
 	m := paint(300, 300, bust)
 	o, err := imaging.TraceOutline(m)

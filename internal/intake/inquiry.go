@@ -19,7 +19,8 @@ var textFields = []string{"subject_name", "relationship", "occasion", "pose", "c
 
 // formFields are what the web questionnaire sends instead of the API's
 // machine units: a height in mm or inches, a budget in major units.
-var formFields = append([]string{"target_height", "height_unit", "budget"}, textFields...)
+// It also carries back the photos a refused form kept (see HeldPhoto).
+var formFields = append([]string{"target_height", "height_unit", "budget", "held", "keep_held"}, textFields...)
 
 // Taken is an inquiry that arrived: its commission, the portal secret, and
 // the fields as sent (to show them again when they were refused).
@@ -30,6 +31,10 @@ type Taken struct {
 	// say which ones to choose again: a browser never fills a file input
 	// back in, and a refused inquiry keeps no photo.
 	Chosen map[studio.Angle][]string
+	// Held are the photos a refused web form kept, and HeldNote the sealed
+	// note that names them, for the page to send back.
+	Held     []HeldPhoto
+	HeldNote string
 }
 
 // TakeInquiry reads, checks and stores an inquiry with its photos for the
@@ -52,20 +57,38 @@ func (d *Desk) TakeInquiry(r *http.Request, st studio.Studio, form bool) (taken 
 		return taken, err
 	}
 	defer in.remove()
-	fields, err := inquiryFields(in.fields, st.Currency)
-	if err == nil {
-		// Checked here as well as in the store, so that a refused inquiry
-		// never decodes or writes its photos.
-		err = fields.Validate(st.Today(d.now()))
-	}
-	if err == nil {
-		err = d.decode(r.Context(), in)
+	held, err := d.heldPhotos(st.ID, in.fields)
+	if err == nil && len(held)+len(in.photos) > MaxPhotos {
+		err = studio.Errorf(studio.Invalid, "Send at most %d photos: %d were kept from before and %d chosen now.", MaxPhotos, len(held), len(in.photos))
 	}
 	if err != nil {
 		return taken, err
 	}
+	fields, err := inquiryFields(in.fields, st.Currency)
+	if err == nil {
+		// Checked here as well as in the store, so that a refused inquiry
+		// never writes its photos, or on the web form keeps them for later.
+		err = fields.Validate(st.Today(d.now()))
+	}
+	if err != nil && form {
+		return taken, d.keepPhotos(r.Context(), st.ID, in, held, &taken, err)
+	}
+	if err == nil {
+		err = d.decode(r.Context(), in)
+	}
+	if err != nil && form {
+		// A photo that is no image: those kept from before stay kept.
+		return taken, d.keepPhotos(r.Context(), st.ID, &upload{}, held, &taken, err)
+	}
+	if err != nil {
+		return taken, err
+	}
+	kept, err := d.attachHeld(r.Context(), held)
+	if err != nil {
+		return taken, err
+	}
 	err = d.Files.SaveAll(r.Context(), in.spools(), func() error {
-		c, portal, err := d.Store.CreateInquiry(r.Context(), st.ID, fields, in.newPhotos())
+		c, portal, err := d.Store.CreateInquiry(r.Context(), st.ID, fields, append(in.newPhotos(), kept...))
 		taken.ID, taken.Portal = c.ID, portal
 		return err
 	})

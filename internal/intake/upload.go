@@ -122,6 +122,11 @@ func (d *Desk) readPart(in *upload, part *multipart.Part, allowed []string, phot
 		if len(v) > maxFieldBytes {
 			return studio.FieldError(name, "is too long")
 		}
+		if name == "keep_held" && in.fields[name] != "" {
+			// One box a kept photo: the ticked ones' indexes.
+			in.fields[name] += "," + string(v)
+			return nil
+		}
 		in.fields[name] = string(v)
 		return nil
 	}

@@ -88,7 +88,7 @@ func TestWebBakePage(t *testing.T) {
 		res, body = b.post("/bakes", url.Values{"oven_id": {oven}}, nil)
 		want(t, res, body, 422, `id="piece_ids-error"`, "name at least one piece")
 		res, body = b.post("/bakes", url.Values{"oven_id": {oven}, "piece_ids": {rose, odd}}, nil)
-		want(t, res, body, 409, "These clays can&#39;t share one bake: no temperature suits", "Kiln clay", `id="pick-`+odd+`" checked`)
+		want(t, res, body, 422, "These clays can&#39;t share one bake: no temperature suits", "Kiln clay", `id="pick-`+odd+`" checked`)
 		res, body = b.post("/bakes", url.Values{"piece_ids": {rose}}, nil)
 		want(t, res, body, 422, `id="oven_id-error"`)
 		if n := bakeCount(t, s); n != 0 {
@@ -106,7 +106,7 @@ func TestWebBakePage(t *testing.T) {
 			t.Fatal("readings drawn before any")
 		}
 		res, body = b.post("/bakes", url.Values{"oven_id": {oven}, "piece_ids": {rose}}, nil)
-		want(t, res, body, 409, "Rose is in the oven already, in a running bake; finish that bake first.")
+		want(t, res, body, 422, "Rose is in the oven already, in a running bake; finish that bake first.")
 		res, body = b.post("/bakes/"+bake+"/start", nil, nil)
 		wantRefused(t, b, res, body, "/bakes/"+bake, "running already")
 

@@ -92,10 +92,10 @@ func checkPDF(t *testing.T, res *http.Response, body string) int {
 }
 
 // The certificate from the piece's page, on both databases: a piece at an
-// earlier stage says when it can have one and refuses with 409; at
+// earlier stage says when it can have one and is refused back to its page; at
 // collector-grade the form issues it with the story typed; the page then
 // shows the serial and its links, the PDFs are sound, and a second
-// certificate is refused with 409 naming the first.
+// certificate is refused naming the first.
 func TestWebPieceCertificate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		b, _ := setUpStudio(t, s)

@@ -13,7 +13,7 @@ import (
 // TestWebRefusedQuestionnaireNamesFieldsByTheirLabels: a questionnaire
 // with two bad fields comes back 422 with a summary at the top that names
 // both by the labels the client saw, each linking to its field, never by a
-// code name; the photo it sent is named, to be chosen again.
+// code name; the photo it sent is named, kept for the next try.
 func TestWebRefusedQuestionnaireNamesFieldsByTheirLabels(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		_, ts := setUpStudio(t, s)
@@ -24,7 +24,7 @@ func TestWebRefusedQuestionnaireNamesFieldsByTheirLabels(t *testing.T) {
 		res, body := client.send("POST", "/s/ana/commission", form, http.Header{"Content-Type": {ct}})
 		want(t, res, body, 422, `id="error-summary"`, `role="alert"`,
 			`<a href="#subject_name">Name of the person (or pet) `, `<a href="#contact_email">Your e-mail address `,
-			"must be chosen again: Front (front.jpg)", "Choose again: front.jpg")
+			"Your photos are kept for the next try: Front (front.jpg).", "Kept: front.jpg")
 		summary := body[strings.Index(body, `id="error-summary"`):]
 		summary = summary[:strings.Index(summary, "</div>")]
 		for _, code := range []string{"subject_name ", "contact_email ", "Please check:"} {

@@ -73,11 +73,7 @@ func TestWebMaterials(t *testing.T) {
 			{"a name taken", with(clayForm(), "name", "FIMO professional, flesh"), []string{`id="name-error"`, "is taken"}},
 		} {
 			res, body := b.post("/materials", c.form, nil)
-			status := 422
-			if c.name == "a name taken" {
-				status = 409
-			}
-			want(t, res, body, status, append([]string{`role="alert"`}, c.says...)...)
+			want(t, res, body, 422, append([]string{`role="alert"`}, c.says...)...)
 		}
 		res, body = b.post("/materials", clayForm(), nil)
 		want(t, res, body, 303, "/materials#material-")
@@ -112,7 +108,7 @@ func TestWebMaterials(t *testing.T) {
 
 		// A use over stock: the shortfall in words, and nothing changed.
 		res, body = b.post("/materials/"+clay.ID+"/moves", url.Values{"kind": {"use"}, "quantity": {"5"}, "piece_id": {piece}}, nil)
-		want(t, res, body, 409, `role="alert"`, "Only 3 block of Premo &lt;beige&gt; in stock: 2 block short.", `value="5"`)
+		want(t, res, body, 422, `role="alert"`, "Only 3 block of Premo &lt;beige&gt; in stock: 2 block short.", `value="5"`)
 		if got := materialNamed(t, s, "Premo <beige>"); got.Quantity != studio.WholeUnits(3) || got.AverageCostCents != 300 {
 			t.Fatalf("a refused use changed the item: %+v", got)
 		}
@@ -120,7 +116,7 @@ func TestWebMaterials(t *testing.T) {
 			t.Fatalf("%d moves after opening stock, a purchase and a use", len(moves))
 		}
 		_, body = b.get("/pieces/" + piece)
-		want(t, res, body, 409, `id="cost-materials">3.00 EUR`)
+		want(t, res, body, 422, `id="cost-materials">3.00 EUR`)
 
 		// Another studio's item does not exist for this one.
 		ben, err := s.CreateStudio(ctx, studio.NewStudio("ben", "Ben's Busts", "Ben Okafor"))

@@ -209,7 +209,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.get("/pieces/" + id)
 		want(t, res, body, 200, `name="grit" value="400"`, "Sanded with 400 grit")
 		res, body = b.post("/pieces/"+id+"/sanding", url.Values{"grit": {"800"}}, nil)
-		want(t, res, body, 409, "800 grit skips a step; 400 grit is due next.")
+		want(t, res, body, 422, "800 grit skips a step; 400 grit is due next.")
 		for _, g := range ana.GritProgression {
 			res, body = b.post("/pieces/"+id+"/sanding", url.Values{"grit": {strconv.Itoa(g)}}, nil)
 			want(t, res, body, 303)
@@ -329,7 +329,7 @@ func TestWebPipeline(t *testing.T) {
 		res, body = b.post("/pieces/"+id+"/return", url.Values{"to": {"sculpt"}, "reason": {" "}}, nil)
 		want(t, res, body, 422, `id="reason-error"`, "say what needs redoing", "<details class=\"card\" open>")
 		res, body = b.post("/pieces/"+id+"/return", url.Values{"to": {"qc"}, "reason": {"why not"}}, nil)
-		want(t, res, body, 409, "can only go back")
+		want(t, res, body, 422, "can only go back")
 		res, body = b.post("/pieces/"+id+"/return", url.Values{"to": {"sculpt"}, "reason": {"the nose is too long"}}, nil)
 		want(t, res, body, 303)
 		res, body = b.get("/pieces/" + id)

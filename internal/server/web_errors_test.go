@@ -47,12 +47,12 @@ func TestPagePanicIsAnErrorPage(t *testing.T) {
 	}
 }
 
-// A conflict on the team page (an e-mail already in use) is 409, as the
-// API answers it, with the form filled again.
-func TestWebTeamConflictIs409(t *testing.T) {
+// A conflict on the team page (an e-mail already in use) is a form to
+// correct: 422 (the API answers 409), with the form filled again.
+func TestWebTeamConflictIsAFormToCorrect(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		b, _ := setUpStudio(t, s)
 		res, body := b.post("/team/users", url.Values{"name": {"Bo"}, "email": {"ana@example.com"}, "password": {"bo's first password"}, "role": {"assistant"}}, nil)
-		want(t, res, body, 409, `id="email-error"`, `value="Bo"`)
+		want(t, res, body, 422, `id="email-error"`, `value="Bo"`)
 	})
 }

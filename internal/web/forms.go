@@ -12,10 +12,16 @@ import (
 
 // formError is err when it is the person's to fix by changing what they
 // sent (invalid or conflicting input, wrong credentials, too large, too
-// soon): the form comes back with its messages, under the status the API
-// answers for the same error, and with its headers set on rw (when not
-// nil), such as Retry-After. Anything else is an error page. A wrapped
-// error counts as what it wraps.
+// soon): the form comes back with its messages and with the error's
+// headers set on rw (when not nil), such as Retry-After. Anything else is
+// an error page. A wrapped error counts as what it wraps.
+//
+// A form to correct comes back as 422 whether its input was invalid or
+// conflicts with the state of things (an e-mail address taken, more clay
+// than is in stock): the API says 409 for the latter, but to a browser
+// both are the same form with its messages. (A conflict that leaves
+// nothing to correct is a refused button: see refused.) Wrong
+// credentials, too large and too soon keep their own status.
 func formError(rw http.ResponseWriter, err error) (e *studio.Error, status int, ok bool) {
 	e, ok = errors.AsType[*studio.Error](err)
 	if !ok {
@@ -26,7 +32,11 @@ func formError(rw http.ResponseWriter, err error) (e *studio.Error, status int, 
 		if rw != nil {
 			httpx.SetErrorHeaders(rw, err)
 		}
-		return e, httpx.Status(err), true
+		status = httpx.Status(err)
+		if e.Code == studio.Conflict {
+			status = http.StatusUnprocessableEntity
+		}
+		return e, status, true
 	}
 	return nil, 0, false
 }

@@ -16,6 +16,25 @@ type questionnaireData struct {
 	Angles []angleGroup
 	// Chosen names the photos a refused form had, by angle, to choose again.
 	Chosen map[studio.Angle][]string
+	// Held are the photos a refused form kept, by angle, each with its
+	// place in HeldNote, the sealed note sent back with the form.
+	Held     map[studio.Angle][]heldView
+	HeldNote string
+}
+
+// heldView is a kept photo as the form lists it: its "keep" box sends
+// Index back.
+type heldView struct {
+	Index int
+	Name  string
+}
+
+func heldByAngle(held []intake.HeldPhoto) map[studio.Angle][]heldView {
+	out := map[studio.Angle][]heldView{}
+	for i, p := range held {
+		out[p.Angle] = append(out[p.Angle], heldView{Index: i, Name: p.Name})
+	}
+	return out
 }
 
 func (w *Web) questionnaire(rw http.ResponseWriter, r *http.Request) error {
@@ -49,7 +68,8 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 		if e.Code == studio.RateLimited {
 			rw.Header().Set("Retry-After", "3600")
 		}
-		w.renderQuestionnaire(rw, r, st, status, questionnaireData{Values: taken.Values, Chosen: taken.Chosen}, refusedInquiry(e, taken.Chosen), e.Fields)
+		d := questionnaireData{Values: taken.Values, Chosen: taken.Chosen, Held: heldByAngle(taken.Held), HeldNote: taken.HeldNote}
+		w.renderQuestionnaire(rw, r, st, status, d, refusedInquiry(e, taken.Chosen, taken.Held), e.Fields)
 		return nil
 	}
 	if err != nil {
@@ -59,9 +79,10 @@ func (w *Web) questionnaireSubmit(rw http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// refusedInquiry says why the questionnaire came back and, since a browser
-// never fills a file input back in, which photos must be chosen again.
-func refusedInquiry(e *studio.Error, chosen map[studio.Angle][]string) string {
+// refusedInquiry says why the questionnaire came back, which photos were
+// kept for the next try and which, not kept (a browser never fills a file
+// input back in), must be chosen again.
+func refusedInquiry(e *studio.Error, chosen map[studio.Angle][]string, held []intake.HeldPhoto) string {
 	var names []string
 	for _, a := range studio.Angles {
 		for _, name := range chosen[a] {
@@ -69,6 +90,20 @@ func refusedInquiry(e *studio.Error, chosen map[studio.Angle][]string) string {
 		}
 	}
 	again := "Your photos were not kept, so they must be chosen again: " + strings.Join(names, ", ") + "."
+	if len(held) > 0 {
+		kept := make([]string, len(held))
+		for i, p := range held {
+			kept[i] = angleLabels[p.Angle] + " (" + p.Name + ")"
+		}
+		again = "Your photos are kept for the next try: " + strings.Join(kept, ", ") + "."
+		if len(names) > 0 {
+			again += " These must be chosen again: " + strings.Join(names, ", ") + "."
+		}
+		if len(e.Fields) == 0 {
+			return friendly(e) + " " + again
+		}
+		return again
+	}
 	switch {
 	case len(names) > 0 && len(e.Fields) > 0:
 		// The summary below this lists what else to correct.

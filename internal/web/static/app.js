@@ -170,6 +170,7 @@
   function missingAngles(list) {
     const chosen = {};
     list.querySelectorAll("input[data-angle]").forEach(function (i) { if (i.files && i.files.length) chosen[i.dataset.angle] = true; });
+    list.querySelectorAll("input[data-held-angle]:checked").forEach(function (i) { chosen[i.dataset.heldAngle] = true; });
     const missing = [];
     if (!chosen.front) missing.push("front");
     if (!chosen.left_profile && !chosen.right_profile) missing.push("a profile");
