@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,8 +53,11 @@ type page struct {
 type form struct {
 	page, action, method string
 	values               url.Values
-	// text names the fields a person types into.
-	text []string
+	// text names the fields a person types into; kinds gives each its
+	// input type ("textarea" for a text area) and min, its lower bound.
+	text  []string
+	kinds map[string]string
+	min   map[string]string
 }
 
 // maxPerKind is how many pages of one kind the crawl opens: enough to meet
@@ -130,7 +134,8 @@ func parsePage(base *url.URL, at, body string) page {
 			if !ok {
 				continue
 			}
-			pg.forms = append(pg.forms, form{page: at, action: action, method: strings.ToUpper(cmpOr(attr("method"), "GET")), values: url.Values{}})
+			pg.forms = append(pg.forms, form{page: at, action: action, method: strings.ToUpper(cmpOr(attr("method"), "GET")), values: url.Values{},
+				kinds: map[string]string{}, min: map[string]string{}})
 			cur = &pg.forms[len(pg.forms)-1]
 		case "input", "textarea", "select", "button":
 			if cur == nil || attr("name") == "" || !inside(n, "form") {
@@ -153,10 +158,12 @@ func parsePage(base *url.URL, at, body string) page {
 			case n.Data == "textarea":
 				cur.values.Set(name, textOf(n))
 				cur.text = append(cur.text, name)
+				cur.kinds[name] = "textarea"
 			default:
 				cur.values.Set(name, attr("value"))
 				if typ == "" || typ == "text" || typ == "email" || typ == "number" || typ == "date" || typ == "datetime-local" || typ == "password" {
 					cur.text = append(cur.text, name)
+					cur.kinds[name], cur.min[name] = cmpOr(typ, "text"), attr("min")
 				}
 			}
 		}
@@ -272,10 +279,11 @@ func crawlStudio(t *testing.T, s *store.Store, blobs *files.Store) {
 
 // The whole app as a signed-in owner meets it: every link followed (up to
 // maxPerKind pages of each kind), every image loaded, every page checked by axe-core
-// in Chromium, and every form posted as shown and with hostile text. It
-// fails on a broken link or image, any 5xx, a post answered 200 (a reload
-// would post again: success redirects, refusal is 4xx), and any axe-core
-// violation.
+// in Chromium, and every form posted as shown, filled in as a person would
+// and with hostile text. It fails on a broken link or image, any 5xx, a
+// post answered 200 (a reload would post again: success redirects,
+// refusal is 4xx), any axe-core violation, and when fewer than three in
+// four forms filled in are taken.
 func TestCrawlEveryPage(t *testing.T) {
 	axe := axeSource(t)
 	ctx := headless(t)
@@ -342,13 +350,16 @@ func TestCrawlEveryPage(t *testing.T) {
 			fail("image %s: %d", img, res.StatusCode)
 		}
 	}
-	posts := 0
+	posts, succeeded := 0, 0
 	for _, f := range forms {
 		if f.method != http.MethodPost || crawlSkipped(f.action) {
 			continue
 		}
 		posts++
 		checkPost(b, f, f.values, "as shown", fail)
+		if checkPost(b, f, filled(f, posts), "filled in", fail) {
+			succeeded++
+		}
 		hostile := url.Values{}
 		for k, v := range f.values {
 			hostile[k] = slices.Clone(v)
@@ -358,9 +369,15 @@ func TestCrawlEveryPage(t *testing.T) {
 		}
 		checkPost(b, f, hostile, "with hostile text", fail)
 	}
-	t.Logf("crawled %d pages, %d images, %d posts", pages, len(images), posts)
+	t.Logf("crawled %d pages, %d images, %d forms posted three ways; %d filled in were taken", pages, len(images), posts, succeeded)
 	if pages < 15 || posts < 10 {
 		t.Errorf("the crawl reached only %d pages and %d forms", pages, posts)
+	}
+	// Filled in as a person would, most forms are taken (the rest refuse
+	// what the state of things forbids: a second certificate, a bake of a
+	// piece not ready): success paths are crawled, not only refusals.
+	if succeeded < posts*3/4 {
+		t.Errorf("only %d of %d forms filled in were taken", succeeded, posts)
 	}
 	for _, p := range problems {
 		t.Error(p)
@@ -368,12 +385,14 @@ func TestCrawlEveryPage(t *testing.T) {
 }
 
 // checkPost posts a form's values and reports an answer that is a 5xx or
-// a 200 (post/redirect/get: success is a 303, refusal a 4xx).
-func checkPost(b *browser, f form, values url.Values, how string, fail func(string, ...any)) {
+// a 200 (post/redirect/get: success is a 303, refusal a 4xx or a 303 to a
+// page that shows the refusal). It tells whether the post was taken: a
+// file such as a PDF, or a redirect to a page that shows no refusal.
+func checkPost(b *browser, f form, values url.Values, how string, fail func(string, ...any)) bool {
 	res, err := b.c.PostForm(b.base+f.action, values)
 	if err != nil {
 		fail("POST %s (the form of %s, %s): %v", f.action, f.page, how, err)
-		return
+		return false
 	}
 	res.Body.Close()
 	switch {
@@ -382,6 +401,62 @@ func checkPost(b *browser, f form, values url.Values, how string, fail func(stri
 	case res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html"):
 		fail("POST %s (the form of %s, %s): %d without a redirect", f.action, f.page, how, res.StatusCode)
 	}
+	if res.StatusCode >= 400 {
+		return false
+	}
+	loc, err := res.Location()
+	if err != nil {
+		return true
+	}
+	next, err := b.c.Get(loc.String())
+	if err != nil {
+		return false
+	}
+	page, _ := io.ReadAll(next.Body)
+	next.Body.Close()
+	return !strings.Contains(string(page), "flash-error")
+}
+
+// filled is a form's values with every empty field a person types into
+// filled as they would: a number at its lower bound, a date to come, an
+// address, a name made unique by n (names are often unique in a studio).
+func filled(f form, n int) url.Values {
+	out := url.Values{}
+	for k, v := range f.values {
+		out[k] = slices.Clone(v)
+	}
+	for _, name := range f.text {
+		if strings.TrimSpace(out.Get(name)) != "" {
+			continue
+		}
+		out.Set(name, typical(name, f.kinds[name], f.min[name], n))
+	}
+	return out
+}
+
+// typical is what a person would type into a field of that name and type.
+func typical(name, kind, min string, n int) string {
+	switch {
+	case kind == "email" || strings.Contains(name, "email"):
+		return fmt.Sprintf("crawl%d@example.com", n)
+	case kind == "password" || strings.Contains(name, "password"):
+		return "a long crawl password"
+	case kind == "date" || name == "deadline" || strings.HasSuffix(name, "_date"):
+		return "2099-06-01"
+	case kind == "datetime-local":
+		return "2099-06-01T10:00"
+	case kind == "number" && min != "":
+		return min
+	case kind == "number", strings.Contains(name, "quantity"), strings.Contains(name, "count"):
+		return "1"
+	case strings.Contains(name, "price"), strings.Contains(name, "cost"), strings.Contains(name, "budget"), strings.Contains(name, "deposit"), strings.Contains(name, "amount"):
+		return "25"
+	case strings.Contains(name, "height"), strings.Contains(name, "thickness"), strings.Contains(name, "width"), strings.Contains(name, "depth"):
+		return "40"
+	case kind == "textarea":
+		return "A note from the crawl."
+	}
+	return fmt.Sprintf("Crawl %d", n)
 }
 
 // axeViolations opens the page in Chromium, runs axe-core on it and
