@@ -7,12 +7,16 @@ import (
 	"html"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -182,4 +186,59 @@ func TestWebQuestionnaireKeptPhotoGoneFromTheStore(t *testing.T) {
 			t.Errorf("an inquiry was made with %v", got)
 		}
 	})
+}
+
+// The kept photos in a real browser at phone size: the questionnaire
+// refused for a wrong address lists the front photo as kept, the line that
+// counts the needed views counts it, and the form sent again with the
+// address corrected and no file chosen reaches the portal.
+func TestBrowserQuestionnaireKeepsPhotosAcrossARefusal(t *testing.T) {
+	ctx := headless(t)
+	s := storetest.Open(t, store.SQLite, nil)
+	_, ts := setUpStudio(t, s)
+	front := filepath.Join(t.TempDir(), "front.jpg")
+	if err := os.WriteFile(front, testJPEG(t, 64, 80), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(js string) string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	do("open the questionnaire", chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/s/ana/commission"),
+		chromedp.WaitVisible(chromedp.ID("subject_name")))
+	do("fill it with a wrong address", chromedp.SetValue(chromedp.ID("subject_name"), "Grandma Rose"),
+		chromedp.SetValue(chromedp.ID("contact_name"), "Lea"), chromedp.SetValue(chromedp.ID("contact_email"), "not-an-address"),
+		chromedp.SetUploadFiles(chromedp.ID("photo_front"), []string{front}),
+		chromedp.Click(chromedp.CSS(`form[data-upload] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`label.kept`)))
+	if got := text(`document.querySelector("label.kept").textContent.trim()`); got != "Kept: front.jpg" {
+		t.Errorf("the kept photo reads %q", got)
+	}
+	if got := text(`document.querySelector("[data-missing]").textContent`); strings.Contains(got, "front") || !strings.Contains(got, "a profile") {
+		t.Errorf("with the front kept, the needed views read %q", got)
+	}
+	do("send it again", chromedp.SetValue(chromedp.ID("contact_email"), "lea@example.com"),
+		chromedp.Click(chromedp.CSS(`form[data-upload] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.portal, main`)))
+	var at string
+	for range 100 {
+		if at = text(`location.pathname`); strings.HasPrefix(at, "/p/") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasPrefix(at, "/p/") {
+		t.Fatalf("the form sent again stayed at %s", at)
+	}
+	if got := inquiryPhotos(t, s); !slices.Equal(got, []string{"front:64"}) {
+		t.Errorf("the inquiry has photos %v, want the kept front", got)
+	}
 }
