@@ -37,6 +37,9 @@ type config struct {
 	Now func() time.Time
 	// ShutdownTimeout is how long requests may finish after SIGTERM (serve).
 	ShutdownTimeout time.Duration
+	// DrainDelay is how long serve stays up, reported not ready, after
+	// SIGTERM before it stops taking requests (serve).
+	DrainDelay time.Duration
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand

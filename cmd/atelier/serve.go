@@ -24,8 +24,16 @@ func serve(ctx context.Context, args []string, e env) error {
 		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
 		return err
 	}
+	if err := durationFlag(fs, e, &c.DrainDelay, "drain-delay", "ATELIER_DRAIN_DELAY", 0,
+		"how long to keep serving after SIGTERM, with /readyz saying 503, before the listener closes (a load balancer's check interval)"); err != nil {
+		return err
+	}
 	if err := parse(fs, args, e, &c); err != nil {
 		return err
+	}
+	if c.DrainDelay < 0 {
+		fmt.Fprintf(e.stderr, "%s: --drain-delay must not be negative\n", fs.Name())
+		return errUsage
 	}
 	if c.ShutdownTimeout <= 0 {
 		fmt.Fprintf(e.stderr, "%s: --shutdown-timeout must be positive\n", fs.Name())
@@ -99,7 +107,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
 	srv := server.New(server.Config{BaseURL: c.BaseURL, Log: log, MailEnabled: c.Mail != nil, InquiriesPerHour: c.InquiriesPerHour,
-		TrustedProxies: c.TrustedProxies, SecretKey: key, ShutdownTimeout: c.ShutdownTimeout, Now: c.Now}, st, blobs)
+		TrustedProxies: c.TrustedProxies, SecretKey: key, ShutdownTimeout: c.ShutdownTimeout, DrainDelay: c.DrainDelay, Now: c.Now}, st, blobs)
 	log.Info("atelier is serving", "addr", ln.Addr().String(), "base_url", c.BaseURL,
 		"database", string(st.Dialect()), "startup_ms", time.Since(started).Milliseconds())
 	// The listening address on stdout lets scripts and tests that asked for

@@ -172,6 +172,15 @@ func (s *Store) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
 	return r, err
 }
 
+// Ping checks that the bucket answers, for the readiness check.
+func (s *Store) Ping(ctx context.Context) error {
+	ok, err := s.bucket.IsAccessible(ctx)
+	if err == nil && !ok {
+		err = errors.New("files: the bucket is not accessible")
+	}
+	return err
+}
+
 // Exists reports whether the blob with the given SHA-256 is stored.
 func (s *Store) Exists(ctx context.Context, sha string) (bool, error) {
 	return s.bucket.Exists(ctx, Key(sha))

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -40,7 +41,10 @@ type Config struct {
 	BodyTimeout, UploadTimeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may finish.
 	ShutdownTimeout time.Duration
-	Log             *slog.Logger
+	// DrainDelay is how long an instance keeps serving, reported not
+	// ready, after it is told to stop and before it closes its listener.
+	DrainDelay time.Duration
+	Log        *slog.Logger
 	// AccountLimit and IPLimit bound failed logins; zero takes the defaults.
 	AccountLimit, IPLimit web.Limit
 	// InquiriesPerHour bounds inquiries from one address; zero is the default.
@@ -80,6 +84,10 @@ type Server struct {
 	metrics *metrics
 	web     *web.Web
 	handler http.Handler
+	files   *files.Store
+	// draining is set when a shutdown begins: the instance stops saying it
+	// is ready, so the load balancer sends it nothing new.
+	draining atomic.Bool
 }
 
 // New builds the server and its route table.
@@ -109,7 +117,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		cfg.SecretKey = make([]byte, auth.SecretKeyLen)
 		rand.Read(cfg.SecretKey)
 	}
-	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics(), files: blobs}
 	desk := &intake.Desk{Store: st, Files: blobs, Log: cfg.Log, Now: cfg.Now, InquiriesPerHour: cfg.InquiriesPerHour}
 	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled, SecretKey: cfg.SecretKey}
 	feed := &calendar.Feed{Store: st, BaseURL: cfg.BaseURL, Log: cfg.Log}
@@ -155,6 +163,7 @@ func (s *Server) announceSetup(ctx context.Context) error {
 func (s *Server) ownRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Pattern: "GET /healthz", Handler: http.HandlerFunc(s.healthz), Public: true},
+		{Pattern: "GET /readyz", Handler: http.HandlerFunc(s.readyz), Public: true},
 		{Pattern: "GET /metrics", Handler: s.metrics.handler(), Public: true},
 	}
 }
@@ -199,6 +208,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
+	s.draining.Store(true)
+	if s.cfg.DrainDelay > 0 {
+		// Not ready, still serving: time for the load balancer's health
+		// check to notice before the listener closes.
+		s.log.Info("draining", "delay", s.cfg.DrainDelay.String())
+		time.Sleep(s.cfg.DrainDelay)
+	}
 	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
@@ -234,16 +250,46 @@ func (s *Server) awaitHandlers(running *atomic.Int64) {
 	}
 }
 
+// healthz says the process is alive and answering; whether it can serve
+// is readyz's question (a database that is down is no reason to restart
+// the process).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}
+
+// readyz says whether the instance should be sent requests: not while it
+// shuts down, and only with the database and the file store answering
+// and the database's migrations current. It names what is wrong.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.store.Ping(ctx); err != nil {
-		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+	if why := s.notReady(ctx); why != "" {
+		s.log.WarnContext(r.Context(), "not ready", "why", why)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"status":"unavailable"}` + "\n"))
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "reason": why})
 		return
 	}
 	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}
+
+func (s *Server) notReady(ctx context.Context) string {
+	if s.draining.Load() {
+		return "shutting down"
+	}
+	if err := s.store.Ping(ctx); err != nil {
+		return "the database does not answer"
+	}
+	if pending, err := s.store.MigrationsPending(ctx); err != nil || pending {
+		return "the database's migrations are not current: run atelier migrate"
+	}
+	if s.files != nil {
+		if err := s.files.Ping(ctx); err != nil {
+			return "the file store does not answer"
+		}
+	}
+	return ""
 }

@@ -2,14 +2,17 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"atelier/internal/api"
 	"atelier/internal/files"
@@ -150,14 +153,98 @@ func TestRequestIDFromLoadBalancer(t *testing.T) {
 	}
 }
 
-// healthz reports a database that does not answer.
-func TestHealthzWhenDatabaseIsGone(t *testing.T) {
-	s := storetest.Open(t, store.SQLite, nil)
-	srv := New(Config{}, s, testBlobs(t))
-	s.Close()
+// probe answers path on h as a load balancer's health check would ask.
+func probe(h http.Handler, path string) (int, string) {
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "unavailable") {
-		t.Fatalf("%d %s", rec.Code, rec.Body)
+	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return rec.Code, rec.Body.String()
+}
+
+// With the database gone the process is alive (healthz) but not ready
+// (readyz names the database); with it there, both say ok.
+func TestReadyzNamesADatabaseThatIsGone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		srv := New(Config{}, s, testBlobs(t))
+		if code, body := probe(srv.Handler(), "/readyz"); code != 200 || !strings.Contains(body, `"ok"`) {
+			t.Fatalf("readyz with everything up: %d %s", code, body)
+		}
+		s.Close()
+		if code, body := probe(srv.Handler(), "/healthz"); code != 200 {
+			t.Errorf("healthz with the database gone: %d %s, want 200 (the process lives)", code, body)
+		}
+		if code, body := probe(srv.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "the database does not answer") {
+			t.Errorf("readyz with the database gone: %d %s", code, body)
+		}
+	})
+}
+
+// An instance started on a database that `atelier migrate` has not
+// brought up to date is not ready, and says so.
+func TestReadyzWaitsForMigrations(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		s, err := store.Open(context.Background(), storetest.Config(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		srv := New(Config{}, s, testBlobs(t))
+		if code, body := probe(srv.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "run atelier migrate") {
+			t.Fatalf("readyz before migrating: %d %s", code, body)
+		}
+		if _, err := s.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if code, body := probe(srv.Handler(), "/readyz"); code != 200 {
+			t.Errorf("readyz after migrating: %d %s", code, body)
+		}
+	})
+}
+
+// A file store that does not answer makes the instance not ready.
+func TestReadyzNamesAFileStoreThatIsGone(t *testing.T) {
+	blobs := testBlobs(t)
+	srv := New(Config{}, storetest.Open(t, store.SQLite, nil), blobs)
+	blobs.Close()
+	if code, body := probe(srv.Handler(), "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "the file store does not answer") {
+		t.Errorf("readyz with the file store closed: %d %s", code, body)
+	}
+}
+
+// Told to stop, an instance keeps serving for the drain delay while
+// readyz says it is shutting down, so the load balancer moves away first.
+func TestShutdownReportsNotReadyWhileDraining(t *testing.T) {
+	srv := New(Config{DrainDelay: 5 * time.Second}, storetest.Open(t, store.SQLite, nil), testBlobs(t))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	get := func(path string) int {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := get("/readyz"); code != 200 {
+		t.Fatalf("readyz before the stop: %d", code)
+	}
+	stop()
+	deadline := time.Now().Add(4 * time.Second)
+	for get("/readyz") != http.StatusServiceUnavailable {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz still says ready after the stop")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := get("/healthz"); code != 200 {
+		t.Errorf("healthz while draining: %d, want 200", code)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
 	}
 }

@@ -45,6 +45,17 @@ func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 	return p.GetDBVersion(ctx)
 }
 
+// MigrationsPending tells whether the database is behind the migrations
+// this binary carries, for the readiness check: an instance is not ready
+// until `atelier migrate` has run.
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	p, err := s.migrator(ctx)
+	if err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
 func (s *Store) migrator(ctx context.Context) (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
 	if err != nil {
