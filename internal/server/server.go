@@ -118,6 +118,7 @@ func New(cfg Config, st *store.Store, blobs *files.Store) *Server {
 		rand.Read(cfg.SecretKey)
 	}
 	s := &Server{cfg: cfg, store: st, log: cfg.Log, mux: http.NewServeMux(), metrics: newMetrics(), files: blobs}
+	s.metrics.reg.MustRegister(newBacklogCollector(st, cfg.Log))
 	desk := &intake.Desk{Store: st, Files: blobs, Log: cfg.Log, Now: cfg.Now, InquiriesPerHour: cfg.InquiriesPerHour}
 	a := &api.API{Store: st, Files: blobs, Intake: desk, Log: cfg.Log, BaseURL: cfg.BaseURL, MailEnabled: cfg.MailEnabled, SecretKey: cfg.SecretKey}
 	feed := &calendar.Feed{Store: st, BaseURL: cfg.BaseURL, Log: cfg.Log}

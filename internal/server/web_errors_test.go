@@ -23,7 +23,7 @@ func TestPagePanicIsAnErrorPage(t *testing.T) {
 		_, path, _ := strings.Cut(rt.Pattern, " ")
 		// A studio's published key (and, later, its log) is data for
 		// tools, answered as the API answers, not a page.
-		data := strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/metrics" || strings.HasSuffix(path, "/key") || strings.Contains(path, "/log/") ||
+		data := strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics" || strings.HasSuffix(path, "/key") || strings.Contains(path, "/log/") ||
 			strings.HasPrefix(path, "/witness/")
 		if page := !data; page != rt.Page {
 			t.Errorf("%s: Page is %v", rt.Pattern, rt.Page)
