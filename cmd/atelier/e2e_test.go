@@ -349,12 +349,17 @@ func TestBrowserPipeline(t *testing.T) {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 		return err == nil && ok
 	}
-	// mark sets a flag on the page that a page load clears.
+	// mark sets a flag on the page that a page load clears. On a busy
+	// machine the page may still be loading from the step before (the
+	// evaluation then fails while its document is replaced): try again.
 	mark := func(name string) {
 		t.Helper()
-		if !eval("window." + name + " = true") {
-			t.Fatalf("could not mark the page with %s", name)
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if eval(`document.readyState === "complete" && (window.` + name + ` = true)`) {
+				return
+			}
 		}
+		t.Fatalf("could not mark the page with %s", name)
 	}
 	// waitFor polls a condition that may span a page load.
 	waitFor := func(what, js string) {

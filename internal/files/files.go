@@ -51,6 +51,9 @@ func DefaultURL(dataDir string) (string, error) {
 	return u.String(), nil
 }
 
+// openCheckTimeout bounds the check that a bucket answers at start.
+const openCheckTimeout = 15 * time.Second
+
 // Open opens the bucket a gocloud URL names and checks that it answers.
 // tmpDir ("" for the system's) holds uploads in flight.
 func Open(ctx context.Context, bucketURL, tmpDir string) (*Store, error) {
@@ -70,7 +73,11 @@ func Open(ctx context.Context, bucketURL, tmpDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("files: opening ATELIER_FILES_URL: %w", err)
 	}
-	if ok, err := b.IsAccessible(ctx); err != nil || !ok {
+	// A bucket behind an address that swallows packets would otherwise keep
+	// the start waiting on the SDK's retries; say so within a bounded time.
+	check, cancel := context.WithTimeout(ctx, openCheckTimeout)
+	defer cancel()
+	if ok, err := b.IsAccessible(check); err != nil || !ok {
 		b.Close()
 		return nil, fmt.Errorf("files: the bucket of ATELIER_FILES_URL is not accessible: %v", err)
 	}

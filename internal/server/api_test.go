@@ -32,9 +32,16 @@ type fixture struct {
 
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
+	blobs, dir := filestest.Open(t)
+	return newFixtureOn(t, s, blobs, dir)
+}
+
+// newFixtureOn is newFixture on a blob store of the test's choosing (S3,
+// say), whose uploads in flight are spooled under dir/tmp.
+func newFixtureOn(t *testing.T, s *store.Store, blobs *files.Store, dir string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	f := &fixture{store: s, logs: &lockedBuffer{}, tokens: map[string]string{}, ids: map[string]string{}}
-	f.blobs, f.dataDir = filestest.Open(t)
+	f := &fixture{store: s, logs: &lockedBuffer{}, tokens: map[string]string{}, ids: map[string]string{}, blobs: blobs, dataDir: dir}
 	f.srv = New(Config{Log: testLogger(f.logs)}, s, f.blobs)
 	var err error
 	if f.ana, err = s.CreateStudio(ctx, studio.NewStudio("ana", "Ana's Miniatures", "Ana Petrova")); err != nil {

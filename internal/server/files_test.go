@@ -12,13 +12,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"atelier/internal/api"
+	"atelier/internal/files"
+	"atelier/internal/files/filestest"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 )
@@ -49,61 +50,70 @@ func (f *fixture) upload(t *testing.T, who string, body []byte, query string) (*
 
 func TestFileUploads(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := newFixture(t, s)
-		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 5000)...)
-		res, out := f.upload(t, "assistant", png, "?name=../../etc/ref.png")
-		if res.StatusCode != 201 || out["content_type"] != "image/png" || out["size"] != float64(len(png)) || out["name"] != "ref.png" {
-			t.Fatalf("upload: %d %v", res.StatusCode, out)
-		}
-		sum := sha256.Sum256(png)
-		if out["sha256"] != hex.EncodeToString(sum[:]) {
-			t.Fatalf("sha256 %v", out["sha256"])
-		}
-		id := out["id"].(string)
-		// The same content again is the same record.
-		if res, again := f.upload(t, "owner", png, ""); res.StatusCode != 201 || again["id"] != id {
-			t.Fatalf("dedupe: %d %v", res.StatusCode, again)
-		}
-		resp, body := f.do(t, "GET", "/api/v1/files/"+id, "owner", "")
-		if resp.StatusCode != 200 || !bytes.Equal(body, png) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
-			t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(body))
-		}
-		// Another studio cannot read it.
-		if resp, _ := f.do(t, "GET", "/api/v1/files/"+id, "ben", ""); resp.StatusCode != 404 {
-			t.Fatalf("another studio read the file: %d", resp.StatusCode)
-		}
-		before := storedFiles(t, f.dataDir)
-
-		// Over the limit: 413, nothing stored.
-		big := bytes.Repeat([]byte("x"), api.MaxUploadBytes+1)
-		if res, out := f.upload(t, "owner", big, ""); res.StatusCode != 413 || out["error"].(map[string]any)["code"] != "too_large" {
-			t.Fatalf("over the limit: %d %v", res.StatusCode, out)
-		}
-		// Streamed without a length, the limit still holds.
-		req := httptest.NewRequest("POST", "/api/v1/files", io.MultiReader(bytes.NewReader(big)))
-		req.ContentLength = -1
-		req.Header.Set("Authorization", "Bearer "+f.tokens["owner"])
-		rec := httptest.NewRecorder()
-		f.srv.Handler().ServeHTTP(rec, req)
-		if rec.Code != 413 {
-			t.Fatalf("streamed over the limit: %d", rec.Code)
-		}
-		if res, _ := f.upload(t, "owner", nil, ""); res.StatusCode != 422 {
-			t.Fatalf("empty upload: %d", res.StatusCode)
-		}
-		if res, _ := f.upload(t, "bogus", png, ""); res.StatusCode != 401 {
-			t.Fatalf("upload without a valid token: %d", res.StatusCode)
-		}
-		if after := storedFiles(t, f.dataDir); fmt.Sprint(after) != fmt.Sprint(before) {
-			t.Fatalf("refused uploads left files: %v → %v", before, after)
-		}
+		filestest.Each(t, func(t *testing.T, blobs *files.Store, dir string) { testFileUploads(t, newFixtureOn(t, s, blobs, dir)) })
 	})
 }
 
-// A client that vanishes half-way through an upload leaves nothing behind.
+func testFileUploads(t *testing.T, f *fixture) {
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 5000)...)
+	res, out := f.upload(t, "assistant", png, "?name=../../etc/ref.png")
+	if res.StatusCode != 201 || out["content_type"] != "image/png" || out["size"] != float64(len(png)) || out["name"] != "ref.png" {
+		t.Fatalf("upload: %d %v", res.StatusCode, out)
+	}
+	sum := sha256.Sum256(png)
+	if out["sha256"] != hex.EncodeToString(sum[:]) {
+		t.Fatalf("sha256 %v", out["sha256"])
+	}
+	id := out["id"].(string)
+	// The same content again is the same record.
+	if res, again := f.upload(t, "owner", png, ""); res.StatusCode != 201 || again["id"] != id {
+		t.Fatalf("dedupe: %d %v", res.StatusCode, again)
+	}
+	resp, body := f.do(t, "GET", "/api/v1/files/"+id, "owner", "")
+	if resp.StatusCode != 200 || !bytes.Equal(body, png) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	// Another studio cannot read it.
+	if resp, _ := f.do(t, "GET", "/api/v1/files/"+id, "ben", ""); resp.StatusCode != 404 {
+		t.Fatalf("another studio read the file: %d", resp.StatusCode)
+	}
+	before := filestest.Stored(t, f.blobs, f.dataDir)
+
+	// Over the limit: 413, nothing stored.
+	big := bytes.Repeat([]byte("x"), api.MaxUploadBytes+1)
+	if res, out := f.upload(t, "owner", big, ""); res.StatusCode != 413 || out["error"].(map[string]any)["code"] != "too_large" {
+		t.Fatalf("over the limit: %d %v", res.StatusCode, out)
+	}
+	// Streamed without a length, the limit still holds.
+	req := httptest.NewRequest("POST", "/api/v1/files", io.MultiReader(bytes.NewReader(big)))
+	req.ContentLength = -1
+	req.Header.Set("Authorization", "Bearer "+f.tokens["owner"])
+	rec := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 413 {
+		t.Fatalf("streamed over the limit: %d", rec.Code)
+	}
+	if res, _ := f.upload(t, "owner", nil, ""); res.StatusCode != 422 {
+		t.Fatalf("empty upload: %d", res.StatusCode)
+	}
+	if res, _ := f.upload(t, "bogus", png, ""); res.StatusCode != 401 {
+		t.Fatalf("upload without a valid token: %d", res.StatusCode)
+	}
+	if after := filestest.Stored(t, f.blobs, f.dataDir); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("refused uploads left files: %v → %v", before, after)
+	}
+}
+
+// A client that vanishes half-way through an upload leaves nothing behind,
+// in a folder as in a bucket.
 func TestUploadKilledHalfWay(t *testing.T) {
-	s := storetest.Open(t, store.SQLite, nil)
-	f := newFixture(t, s)
+	filestest.Each(t, func(t *testing.T, blobs *files.Store, dir string) {
+		testUploadKilledHalfWay(t, storetest.Open(t, store.SQLite, nil), blobs, dir)
+	})
+}
+
+func testUploadKilledHalfWay(t *testing.T, s *store.Store, blobs *files.Store, dir string) {
+	f := newFixtureOn(t, s, blobs, dir)
 	ts := httptest.NewServer(f.srv.Handler())
 	defer ts.Close()
 
@@ -125,12 +135,12 @@ func TestUploadKilledHalfWay(t *testing.T) {
 	conn.Close()
 	// The handler cleans up, returns, and then the request is logged.
 	for time.Now().Before(deadline) {
-		if len(storedFiles(t, f.dataDir)) == 0 && strings.Contains(f.logs.String(), `"route":"POST /api/v1/files"`) {
+		if len(filestest.Stored(t, f.blobs, f.dataDir)) == 0 && strings.Contains(f.logs.String(), `"route":"POST /api/v1/files"`) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if left := storedFiles(t, f.dataDir); len(left) != 0 {
+	if left := filestest.Stored(t, f.blobs, f.dataDir); len(left) != 0 {
 		t.Fatalf("a killed upload left files: %v", left)
 	}
 	var rows int
@@ -141,16 +151,18 @@ func TestUploadKilledHalfWay(t *testing.T) {
 	if !strings.Contains(f.logs.String(), `"route":"POST /api/v1/files"`) {
 		t.Fatalf("the killed request was not logged:\n%s", f.logs.String())
 	}
-	if _, err := os.Stat(filepath.Join(f.dataDir, "files")); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // An upload that stops arriving is cut off at its deadline, its handler
 // ends and nothing stays behind, without the client hanging up.
 func TestStalledUploadIsCutOff(t *testing.T) {
-	s := storetest.Open(t, store.SQLite, nil)
-	f := newFixture(t, s)
+	filestest.Each(t, func(t *testing.T, blobs *files.Store, dir string) {
+		testStalledUploadIsCutOff(t, storetest.Open(t, store.SQLite, nil), blobs, dir)
+	})
+}
+
+func testStalledUploadIsCutOff(t *testing.T, s *store.Store, blobs *files.Store, dir string) {
+	f := newFixtureOn(t, s, blobs, dir)
 	f.srv = New(Config{Log: testLogger(f.logs), UploadTimeout: 300 * time.Millisecond}, s, f.blobs)
 	ts := httptest.NewServer(f.srv.Handler())
 	defer ts.Close()
@@ -173,7 +185,7 @@ func TestStalledUploadIsCutOff(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "did not arrive completely") {
 		t.Fatalf("stalled upload: %d %s", res.StatusCode, body)
 	}
-	if left := storedFiles(t, f.dataDir); len(left) != 0 {
+	if left := filestest.Stored(t, f.blobs, f.dataDir); len(left) != 0 {
 		t.Fatalf("a stalled upload left files: %v", left)
 	}
 }
