@@ -21,6 +21,8 @@ import (
 	_ "gocloud.dev/blob/fileblob" // file:// buckets
 	_ "gocloud.dev/blob/s3blob"   // s3:// buckets
 	"gocloud.dev/gcerrors"
+
+	"atelier/internal/studio"
 )
 
 // Store is the blob store.
@@ -135,13 +137,13 @@ func (s *Store) SaveAll(ctx context.Context, sps []*Spooled, record func() error
 		key := Key(sp.SHA256)
 		existed, err := s.bucket.Exists(ctx, key)
 		if err != nil {
-			return err
+			return down(ctx, err)
 		}
 		if existed || slices.Contains(added, key) {
 			continue
 		}
 		if err := s.upload(ctx, key, sp); err != nil {
-			return err
+			return down(ctx, err)
 		}
 		added = append(added, key)
 	}
@@ -176,7 +178,27 @@ func (s *Store) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
 	if gcerrors.Code(err) == gcerrors.NotFound {
 		return nil, fmt.Errorf("files: blob %s: %w", sha, os.ErrNotExist)
 	}
-	return r, err
+	if err != nil {
+		return nil, down(ctx, err)
+	}
+	return r, nil
+}
+
+// storeDownFor is how long a client is asked to wait when the bucket does
+// not answer: an S3 server restarting, a network blip.
+const storeDownFor = 30 * time.Second
+
+// down marks a failure of the bucket as the file store being unavailable,
+// which a client may try again after a while (503 with Retry-After),
+// keeping the cause for the log. A request the client gave up on stays
+// what it is.
+func down(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("%w (%w)", &studio.Error{Code: studio.Unavailable,
+		Message: "The file store does not answer just now. Please try again in a minute.",
+		Data:    map[string]any{studio.RetryAfter: int(storeDownFor / time.Second)}}, err)
 }
 
 // Ping checks that the bucket answers, for the readiness check.

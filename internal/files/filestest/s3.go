@@ -47,20 +47,43 @@ var weed struct {
 // the local folder it spools uploads in; both live as long as the test.
 func OpenS3(tb testing.TB) (*files.Store, string) {
 	tb.Helper()
+	endpoint := S3Endpoint(tb)
+	return OpenS3At(tb, endpoint, NewBucket(tb, endpoint))
+}
+
+// S3Endpoint is the address of the test SeaweedFS's S3 gateway, started
+// at the first call of the process.
+func S3Endpoint(tb testing.TB) string {
+	tb.Helper()
 	endpoint, err := startWeed()
 	if err != nil {
 		tb.Fatalf("SeaweedFS for ATELIER_TEST_S3: %v", err)
 	}
+	return endpoint
+}
+
+// NewBucket creates an empty bucket on the S3 endpoint and returns its name.
+func NewBucket(tb testing.TB, endpoint string) string {
+	tb.Helper()
 	bucket := newBucketName()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := createBucket(ctx, endpoint, bucket); err != nil {
 		tb.Fatalf("creating bucket %s: %v", bucket, err)
 	}
+	return bucket
+}
+
+// OpenS3At opens a store on a bucket reached through endpoint (the
+// gateway, or a proxy in front of it that a test can cut off).
+func OpenS3At(tb testing.TB, endpoint, bucket string) (*files.Store, string) {
+	tb.Helper()
 	// gocloud reads the credentials from the standard variables.
 	tb.Setenv("AWS_ACCESS_KEY_ID", s3AccessKey)
 	tb.Setenv("AWS_SECRET_ACCESS_KEY", s3SecretKey)
 	dir := tb.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	s, err := files.Open(ctx, S3URL(endpoint, bucket), filepath.Join(dir, "tmp"))
 	if err != nil {
 		tb.Fatal(err)
