@@ -110,3 +110,47 @@ func TestTimelapseLifecycle(t *testing.T) {
 }
 
 func tlSHA(c byte) string { return strings.Repeat(string(c), 64) }
+
+// A restore brings the files of the time-lapses made (the blobs travel
+// with the files table) and enqueues again the job of one that was queued
+// or running: River's jobs are not in the archive.
+func TestTimelapseRestoreRequeues(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		src := storetest.Open(t, d, nil)
+		st, _ := src.CreateStudio(ctx, studio.NewStudio("ana", "Ana", "Ana"))
+		var pieces []string
+		for range 2 {
+			p, err := src.CreatePiece(ctx, st.ID, "", studio.NewPieceFields{Subject: "Rose", ClayBrands: []string{"premo"}, TargetHeightMM: 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := src.AddProcessPhotos(ctx, st.ID, p.ID, studio.Concept, false, "", []store.NewPhoto{{SHA256: tlSHA('a'), Size: 10, ContentType: "image/jpeg", Width: 8, Height: 8}}); err != nil {
+				t.Fatal(err)
+			}
+			pieces = append(pieces, p.ID)
+		}
+		made, queued := pieces[0], pieces[1]
+		_, fp, _ := src.TimelapsePhotos(ctx, st.ID, made)
+		if _, err := src.FinishTimelapse(ctx, st.ID, made, fp, store.TimelapseFiles{GIF: &studio.File{SHA256: tlSHA('g'), Size: 5, ContentType: "image/gif"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.RequestTimelapse(ctx, st.ID, queued); err != nil {
+			t.Fatal(err)
+		}
+
+		dst := storetest.Open(t, d, nil)
+		if err := dst.RestoreStudio(ctx, viaJSON(t, dumpStudio(t, src, "ana"))); err != nil {
+			t.Fatal(err)
+		}
+		if tl, err := dst.Timelapse(ctx, st.ID, made); err != nil || tl.Status != store.TimelapseReady || tl.GIF == nil || tl.GIF.SHA256 != tlSHA('g') || tl.Stale() {
+			t.Fatalf("the made time-lapse after the restore: %+v, %v", tl, err)
+		}
+		if tl, err := dst.Timelapse(ctx, st.ID, queued); err != nil || tl.Status != store.TimelapseQueued {
+			t.Fatalf("the queued time-lapse after the restore: %+v, %v", tl, err)
+		}
+		var jobs int
+		if err := dst.DB().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'timelapse'`).Scan(&jobs); err != nil || jobs != 1 {
+			t.Fatalf("%d time-lapse jobs after the restore (%v), want the queued one's", jobs, err)
+		}
+	})
+}
