@@ -40,6 +40,9 @@ type config struct {
 	// DrainDelay is how long serve stays up, reported not ready, after
 	// SIGTERM before it stops taking requests (serve).
 	DrainDelay time.Duration
+	// FFmpeg is the ffmpeg program the time-lapse job runs (serve's
+	// --ffmpeg, ATELIER_FFMPEG); "ffmpeg" is looked up on PATH.
+	FFmpeg string
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand

@@ -20,6 +20,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	fs := newFlags("serve", e, &c)
 	fs.BoolVar(&demoMode, "demo", false, "start with a demonstration studio, in a data directory of its own ("+demoDataDir+" unless --data or ATELIER_DATA names one)")
 	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
+	fs.StringVar(&c.FFmpeg, "ffmpeg", orDefault(e.getenv("ATELIER_FFMPEG"), "ffmpeg"), "the ffmpeg program that makes the time-lapse videos (without one they are GIFs)")
 	if err := durationFlag(fs, e, &c.ShutdownTimeout, "shutdown-timeout", "ATELIER_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout,
 		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
 		return err
@@ -81,6 +82,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 
 	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, BaseURL: c.BaseURL, AllowPrivateWitnesses: e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"}
+	jobsCfg.FFmpeg = c.FFmpeg
 	if c.Mail != nil {
 		jobsCfg.Mailer = mail.NewSender(*c.Mail, nil)
 	}

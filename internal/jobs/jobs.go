@@ -78,6 +78,10 @@ type Config struct {
 	// AllowPrivateWitnesses lets the witness job reach witnesses on
 	// loopback and private addresses (ATELIER_WITNESS_ALLOW_PRIVATE).
 	AllowPrivateWitnesses bool
+	// FFmpeg is the ffmpeg program the time-lapse job runs
+	// (ATELIER_FFMPEG); "" looks up "ffmpeg" on PATH, and without one the
+	// time-lapse is a GIF only.
+	FFmpeg string
 
 	// register adds workers, for the tests of this package.
 	register func(*river.Workers)
@@ -146,6 +150,7 @@ func riverConfig(st *store.Store, cfg Config) *river.Config {
 	river.AddWorker(workers, newTimerWorker(st, cfg))
 	river.AddWorker(workers, newWitnessWorker(st, cfg))
 	river.AddWorker(workers, newDigestWorker(st, cfg))
+	river.AddWorker(workers, newTimelapseWorker(st, cfg))
 	if cfg.register != nil {
 		cfg.register(workers)
 	}

@@ -69,6 +69,8 @@ type pieceData struct {
 	Label labelCard
 	// Cost is the piece's cost so far; nil when it could not be worked out.
 	Cost *costCard
+	// Timelapse is the making-of time-lapse; nil when it could not be loaded.
+	Timelapse *timelapseCard
 	// Photos are the references and the stage's process photos.
 	Photos piecePhotos
 }

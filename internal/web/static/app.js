@@ -387,3 +387,27 @@
   tick();
   setInterval(tick, 1000);
 })();
+
+(function () {
+  // The time-lapse being made: its section asks how far the job is every
+  // two seconds, moves the bar, and reloads the page when the job is done
+  // (or failed) to show the video or the reason. Without this script the
+  // section offers a reload link.
+  const box = document.querySelector("[data-timelapse-poll]");
+  if (!box || !window.fetch) return;
+  const bar = box.querySelector("[data-timelapse-bar]"), text = box.querySelector("[data-timelapse-text]");
+  function poll() {
+    fetch(box.dataset.timelapsePoll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (t) {
+        if (!t) return setTimeout(poll, 5000);
+        if (t.status !== "queued" && t.status !== "running") return location.reload();
+        const pct = Math.round(100 * t.progress);
+        if (bar) { bar.value = pct; bar.textContent = pct + " %"; }
+        if (text) text.textContent = t.status === "running" ? "Making the time-lapse… " + pct + " %" : "Waiting its turn to be made…";
+        setTimeout(poll, 2000);
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  setTimeout(poll, 2000);
+})();
