@@ -69,6 +69,8 @@ type pieceData struct {
 	Label labelCard
 	// Cost is the piece's cost so far; nil when it could not be worked out.
 	Cost *costCard
+	// Suggest is the palette suggested from the photos, at the colour plan.
+	Suggest *paletteSuggestCard
 	// Photos are the references and the stage's process photos.
 	Photos piecePhotos
 }
