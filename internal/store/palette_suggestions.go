@@ -235,12 +235,15 @@ func (s *Store) AdoptPaletteSuggestion(ctx context.Context, studioID, pieceID, i
 const closePaint = 5
 
 // PaletteColours names the suggestion's colours for the piece's palette:
-// after the studio's paint when one is close and names one colour only,
-// otherwise after the colour's role, which is unique in a suggestion.
+// after the studio's paint when it is close to that colour and to no
+// other, otherwise after the colour's role, which is unique in a
+// suggestion.
 func (ps PaletteSuggestion) PaletteColours() []studio.Colour {
 	paints := map[string]int{}
 	for _, c := range ps.Colours {
-		paints[strings.ToLower(c.Paint)]++
+		if c.Paint != "" && c.PaintDeltaE <= closePaint {
+			paints[strings.ToLower(c.Paint)]++
+		}
 	}
 	out := make([]studio.Colour, len(ps.Colours))
 	for i, c := range ps.Colours {

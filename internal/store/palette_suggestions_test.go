@@ -146,19 +146,24 @@ func TestPaletteSuggestions(t *testing.T) {
 }
 
 // A suggestion's colours take a close paint's name when no other colour
-// has it, and their role otherwise.
+// is close to it, their role otherwise; a long paint name is cut to the
+// palette's limit.
 func TestSuggestionNames(t *testing.T) {
 	ps := store.PaletteSuggestion{Colours: []store.SuggestedColour{
 		{Hex: "#aaaaaa", Role: "base", Paint: "Flesh", PaintDeltaE: 2},
 		{Hex: "#222222", Role: "shadow", Paint: "Mars black", PaintDeltaE: 1},
 		{Hex: "#ffffff", Role: "highlight", Paint: "flesh", PaintDeltaE: 3},
-		{Hex: "#ff0000", Role: "accent", Paint: strings.Repeat("Cadmium red ", 10), PaintDeltaE: 4.5}}}
+		{Hex: "#ff0000", Role: "accent", Paint: "Mars black", PaintDeltaE: 60}}}
 	got := ps.PaletteColours()
 	names := []string{got[0].Name, got[1].Name, got[2].Name, got[3].Name}
-	if want := []string{"base", "Mars black", "highlight", strings.Repeat("Cadmium red ", 5)}; !reflect.DeepEqual(names, want) {
+	if want := []string{"base", "Mars black", "highlight", "accent"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("names %q, want %q", names, want)
 	}
 	if err := studio.CheckPalette(got, ""); err != nil {
 		t.Fatal(err)
+	}
+	ps.Colours[3].Paint, ps.Colours[3].PaintDeltaE = strings.Repeat("Cadmium red ", 10), 4.5
+	if got := ps.PaletteColours(); got[3].Name != strings.Repeat("Cadmium red ", 5) || studio.CheckPalette(got, "") != nil {
+		t.Fatalf("a long paint name: %q", got[3].Name)
 	}
 }
