@@ -53,8 +53,8 @@ const (
 // CIELAB seeded by k-means++, restarted a few times keeping the tightest;
 // the same seed gives the same palette.
 func SuggestPalette(ctx context.Context, imgs []image.Image, masks []*image.Gray, count int, paints []Paint, seed uint64) (Palette, error) {
-	if count != 3 && count != 4 {
-		return Palette{}, studio.FieldError("count", "must be 3 or 4: a figure's palette is limited")
+	if err := CheckPaletteCount(count); err != nil {
+		return Palette{}, err
 	}
 	if len(masks) != 0 && len(masks) != len(imgs) {
 		return Palette{}, fmt.Errorf("imaging: %d masks for %d images", len(masks), len(imgs))
@@ -72,6 +72,15 @@ func SuggestPalette(ctx context.Context, imgs []image.Image, masks []*image.Gray
 	assignRoles(p.Colours)
 	namePaints(p.Colours, paints)
 	return p, nil
+}
+
+// CheckPaletteCount refuses a palette of other than 3 or 4 colours, so
+// that a request can be refused before its photos are decoded.
+func CheckPaletteCount(count int) error {
+	if count != 3 && count != 4 {
+		return studio.FieldError("count", "must be 3 or 4: a figure's palette is limited")
+	}
+	return nil
 }
 
 // samplePixels returns the Lab of up to paletteSamples of the figure's

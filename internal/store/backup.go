@@ -87,6 +87,7 @@ func BackupTables() []BackupTable {
 		{Name: "piece_checks", Owner: "studio_id", OrderBy: "piece_id, key, pass"},
 		{Name: "sanding_log", Owner: "studio_id", OrderBy: "id"},
 		{Name: "palettes", Owner: "studio_id", OrderBy: "piece_id"},
+		{Name: "palette_suggestions", Owner: "studio_id", OrderBy: "id"},
 		{Name: "coats", Owner: "studio_id", OrderBy: "id"},
 		{Name: "timers", Owner: "studio_id", OrderBy: "id"},
 		{Name: "qc_attempts", Owner: "studio_id", OrderBy: "id"},

@@ -71,6 +71,8 @@ type pieceData struct {
 	Cost *costCard
 	// Timelapse is the making-of time-lapse; nil when it could not be loaded.
 	Timelapse *timelapseCard
+	// Suggest is the palette suggested from the photos, at the colour plan.
+	Suggest *paletteSuggestCard
 	// Photos are the references and the stage's process photos.
 	Photos piecePhotos
 }

@@ -59,6 +59,7 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	data.Cert, data.Label = w.certificateCardOf(r.Context(), p, d, a), w.labelCardOf(r.Context(), p, a)
 	data.Cost = w.costCardOf(r, p, d.ID)
 	data.Timelapse = w.timelapseCardOf(r, p, d.ID)
+	data.Suggest = w.paletteSuggestCardOf(r, p, d, a)
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
 	return nil
 }
