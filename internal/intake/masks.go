@@ -42,12 +42,14 @@ type MaskRect struct {
 	H int `json:"h"`
 }
 
-// MaskStroke is a line the artist drew over figure or background.
+// MaskStroke is a line the artist drew over figure or background. The
+// points may have fractions, as a pointer on a scaled picture gives them;
+// each is rounded to the nearest pixel.
 type MaskStroke struct {
 	// Kind is "figure" or "background".
-	Kind   string   `json:"kind"`
-	Points [][2]int `json:"points"`
-	Width  int      `json:"width"`
+	Kind   string      `json:"kind"`
+	Points [][]float64 `json:"points"`
+	Width  int         `json:"width"`
 }
 
 // Cutout converts the request to the cut-out's, or says which field is
@@ -60,7 +62,12 @@ func (m MaskRequest) Cutout() (imaging.CutoutRequest, error) {
 		}
 		st := imaging.CutoutStroke{Figure: s.Kind == "figure", Width: s.Width, Points: make([]image.Point, len(s.Points))}
 		for j, p := range s.Points {
-			st.Points[j] = image.Pt(p[0], p[1])
+			// Far outside any photo is as outside as just outside, and
+			// cannot overflow the conversion.
+			if len(p) != 2 || !(math.Abs(p[0]) < 1e7 && math.Abs(p[1]) < 1e7) {
+				return req, studio.FieldError("strokes", fmt.Sprintf("must list their points as [x, y] inside the photo (stroke %d, point %d is not)", i+1, j+1))
+			}
+			st.Points[j] = image.Pt(int(math.Round(p[0])), int(math.Round(p[1])))
 		}
 		req.Strokes = append(req.Strokes, st)
 	}
@@ -76,9 +83,9 @@ func MaskRequestOf(req imaging.CutoutRequest) MaskRequest {
 		if s.Figure {
 			kind = "figure"
 		}
-		st := MaskStroke{Kind: kind, Width: s.Width, Points: make([][2]int, len(s.Points))}
+		st := MaskStroke{Kind: kind, Width: s.Width, Points: make([][]float64, len(s.Points))}
 		for j, p := range s.Points {
-			st.Points[j] = [2]int{p.X, p.Y}
+			st.Points[j] = []float64{float64(p.X), float64(p.Y)}
 		}
 		m.Strokes = append(m.Strokes, st)
 	}

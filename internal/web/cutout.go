@@ -224,9 +224,11 @@ func strokeViews(raw string) ([]strokeView, int) {
 	}
 	out := make([]strokeView, 0, len(ss))
 	for _, s := range ss {
-		pts := make([]string, len(s.Points))
-		for i, p := range s.Points {
-			pts[i] = strconv.Itoa(p[0]) + "," + strconv.Itoa(p[1])
+		pts := make([]string, 0, len(s.Points))
+		for _, p := range s.Points {
+			if len(p) == 2 {
+				pts = append(pts, strconv.FormatFloat(p[0], 'f', -1, 64)+","+strconv.FormatFloat(p[1], 'f', -1, 64))
+			}
 		}
 		kind := "background"
 		if s.Kind == "figure" {
