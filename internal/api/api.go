@@ -79,6 +79,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "POST /api/v1/pieces/{id}/certificate", Handler: a.authed(a.piecesCertify)},
 		{Pattern: "GET /api/v1/pieces/{id}/certificate", Handler: a.authed(a.piecesCertificate)},
 		{Pattern: "GET /api/v1/pieces/{id}/label.pdf", Handler: a.authed(a.piecesLabel)},
+		{Pattern: "GET /api/v1/pieces/{id}/making-of", Handler: a.authed(a.piecesMakingOf)},
+		{Pattern: "PUT /api/v1/pieces/{id}/making-of", Handler: a.authed(a.piecesMakingOfPut)},
 		{Pattern: "GET /api/v1/certificates/{file}", Handler: a.authed(a.certificatesShow)},
 		{Pattern: "GET /api/v1/certificates/{serial}/owners", Handler: a.authed(a.certificatesOwners)},
 		{Pattern: "DELETE /api/v1/certificates/{serial}/owners/{index}", Handler: a.authed(a.certificatesOwnerErase), Owner: true},

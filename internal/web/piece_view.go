@@ -69,6 +69,8 @@ type pieceData struct {
 	Label labelCard
 	// Cost is the piece's cost so far; nil when it could not be worked out.
 	Cost *costCard
+	// MakingOf is the card of the piece's public making-of page.
+	MakingOf makingOfCard
 	// Photos are the references and the stage's process photos.
 	Photos piecePhotos
 }

@@ -58,6 +58,9 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	data := newPieceData(d, p.Studio, a, w.cfg.Now())
 	data.Cert, data.Label = w.certificateCardOf(r.Context(), p, d, a), w.labelCardOf(r.Context(), p, a)
 	data.Cost = w.costCardOf(r, p, d.ID)
+	if data.MakingOf, err = w.makingOfCardOf(r.Context(), p, d.ID); err != nil {
+		return err
+	}
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
 	return nil
 }
