@@ -97,6 +97,7 @@ func BackupTables() []BackupTable {
 		{Name: "material_settings", Owner: "studio_id", OrderBy: "studio_id"},
 		{Name: "materials", Owner: "studio_id", OrderBy: "id"},
 		{Name: "material_moves", Owner: "studio_id", OrderBy: "material_id, seq"},
+		{Name: "timelapses", Owner: "studio_id", OrderBy: "piece_id"},
 	}
 }
 
@@ -256,6 +257,9 @@ func (s *Store) RestoreStudio(ctx context.Context, tables []TableRows) error {
 			return err
 		}
 		if err := createKey(ctx, tx, st); err != nil {
+			return err
+		}
+		if err := s.requeueTimelapses(ctx, tx); err != nil {
 			return err
 		}
 		return numberPieceEvents(ctx, tx)

@@ -29,7 +29,7 @@ func (s *Store) AddProcessPhotos(ctx context.Context, studioID, pieceID string, 
 				return err
 			}
 		}
-		return nil
+		return s.timelapsePhotosChanged(ctx, tx, studioID, p.ID)
 	})
 }
 

@@ -59,6 +59,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	seedBake(tb, s, studioID, piece.ID)
 	seedEdition(tb, s, studioID)
 	seedMaterials(tb, s, studioID, piece.ID)
+	seedTimelapse(tb, s, studioID, piece.ID, variantSHA)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
