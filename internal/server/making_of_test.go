@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -134,6 +135,49 @@ func TestMakingOfPage(t *testing.T) {
 		res, body = public.get("/s/ana/making-of/" + no + "/photos/" + shared + "/400")
 		want(t, res, body, 404)
 
+		// The time-lapse shows every process photo: while one is unshared,
+		// neither the page nor its addresses show it.
+		_, fingerprint, err := s.TimelapsePhotos(ctx, ana.ID, yes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp4 := []byte("\x00\x00\x00\x20ftypisom not really a video")
+		sha, size, err := blobs.Put(ctx, bytes.NewReader(mp4), int64(len(mp4))+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gif, poster := putJPEG(t, blobs, 40, 50), putJPEG(t, blobs, 48, 60)
+		gif.ContentType = "image/gif"
+		if _, err := s.FinishTimelapse(ctx, ana.ID, yes, fingerprint, store.TimelapseFiles{MP4: &studio.File{SHA256: sha, Size: size, ContentType: "video/mp4"},
+			GIF: &gif, Poster: &poster}); err != nil {
+			t.Fatal(err)
+		}
+		res, body = public.get(page)
+		want(t, res, body, 200)
+		if strings.Contains(body, "<video") || strings.Contains(body, "og:video") {
+			t.Fatalf("the video shows an unshared photo:\n%s", body)
+		}
+		for _, file := range []string{"/video.mp4", "/video.gif", "/poster.jpg"} {
+			res, body = public.get(page + file)
+			want(t, res, body, 404)
+		}
+		shareAll := true
+		if _, err := s.UpdatePhoto(ctx, ana.ID, private, &shareAll, nil); err != nil {
+			t.Fatal(err)
+		}
+		res, body = public.get(page)
+		want(t, res, body, 200, `<video class="making-of-video" id="making-of-video" autoplay muted loop playsinline poster="`+page+`/poster.jpg"`,
+			`<source src="`+page+`/video.mp4" type="video/mp4">`, `property="og:video" content="`, page+`/video.mp4">`, `property="og:image" content="`, page+`/poster.jpg">`)
+		for file, ctype := range map[string]string{"/video.mp4": "video/mp4", "/video.gif": "image/gif", "/poster.jpg": "image/jpeg"} {
+			res, body = public.get(page + file)
+			want(t, res, body, 200)
+			if res.Header.Get("Content-Type") != ctype {
+				t.Errorf("%s: %s", file, res.Header.Get("Content-Type"))
+			}
+		}
+		res, body = public.get("/s/ana/making-of/" + no + "/video.mp4")
+		want(t, res, body, 404)
+
 		// Another studio: its owner's API finds no such piece, and the piece
 		// is not found under another studio's address.
 		if _, err := s.CreateStudio(ctx, studio.NewStudio("ben", "Ben's Busts", "Ben Okafor")); err != nil {
@@ -182,6 +226,8 @@ func TestMakingOfPage(t *testing.T) {
 		res, body = public.get(page)
 		want(t, res, body, 404)
 		res, body = public.get(page + "/photos/" + shared + "/400")
+		want(t, res, body, 404)
+		res, body = public.get(page + "/video.mp4")
 		want(t, res, body, 404)
 	})
 }

@@ -33,6 +33,9 @@ type MakingOfPage struct {
 	Materials []UsedMaterial
 	// Serial is the piece's certificate, "" when it has none.
 	Serial string
+	// Unshared counts the process photos kept from sharing, which the
+	// time-lapse (made from them all) would show.
+	Unshared int
 }
 
 // UsedMaterial is a material the studio recorded as used for a piece.
@@ -111,8 +114,12 @@ func loadMakingOfPage(ctx context.Context, tx *Tx, pg *MakingOfPage) error {
 	}
 	pg.History = d.History
 	for _, ph := range d.Photos {
-		if ph.Kind == studio.ProcessPhoto && ph.Shared {
+		switch {
+		case ph.Kind != studio.ProcessPhoto:
+		case ph.Shared:
 			pg.Photos = append(pg.Photos, ph)
+		default:
+			pg.Unshared++
 		}
 	}
 	var err error

@@ -99,6 +99,9 @@ func TestMakingOf(t *testing.T) {
 		if len(pg.Photos) != 1 || !pg.Photos[0].Shared || pg.Piece.ID != yes || pg.Studio.ID != st.ID || len(pg.History) == 0 {
 			t.Errorf("the page: %d photos %+v, piece %q, %d events", len(pg.Photos), pg.Photos, pg.Piece.ID, len(pg.History))
 		}
+		if pg.Unshared != 1 {
+			t.Errorf("%d unshared photos counted, want 1", pg.Unshared)
+		}
 		if len(pg.Materials) != 1 || pg.Materials[0].Name != clay.Name || pg.Serial != "" {
 			t.Errorf("materials %+v, serial %q", pg.Materials, pg.Serial)
 		}

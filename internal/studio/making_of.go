@@ -41,3 +41,10 @@ func CheckPublishMakingOf(publish bool, c MakingOfConsent) error {
 func MakingOfPublic(publishedAt *time.Time, c MakingOfConsent) bool {
 	return publishedAt != nil && c.Given()
 }
+
+// MakingOfVideoPublic reports whether the time-lapse may show on the
+// public page: it is made from every process photo of the piece, for the
+// studio's own use, so it goes public only when none of them is kept from
+// sharing (unshared counts those). Otherwise the page shows the shared
+// photos alone and no video.
+func MakingOfVideoPublic(unshared int) bool { return unshared == 0 }

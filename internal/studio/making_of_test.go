@@ -38,3 +38,11 @@ func TestMakingOf(t *testing.T) {
 		}
 	}
 }
+
+// The time-lapse shows every process photo, so one unshared photo keeps it
+// off the public page.
+func TestMakingOfVideoPublic(t *testing.T) {
+	if !MakingOfVideoPublic(0) || MakingOfVideoPublic(1) {
+		t.Error("the video's rule")
+	}
+}
