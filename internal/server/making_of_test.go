@@ -111,7 +111,7 @@ func TestMakingOfPage(t *testing.T) {
 		want(t, res, body, 200, `class="gallery"`, "The making of Grandma Rose", `property="og:title"`, `property="og:description"`,
 			`property="og:url" content="`, page+`">`, `property="og:image" content="`, page+`/photos/`+shared+`/1600">`,
 			"Sculpt", "The head, roughed out", `datetime="`)
-		if !regexp.MustCompile(`property="og:url" content="https?://[^"]+`+page+`"`).MatchString(body) {
+		if !regexp.MustCompile(`property="og:url" content="https?://[^"]+` + page + `"`).MatchString(body) {
 			t.Errorf("og:url is not the page's absolute address")
 		}
 		if strings.Contains(body, private) || strings.Contains(body, "Not for the public") || strings.Contains(body, "og:video") {

@@ -123,6 +123,8 @@ type makingOfCard struct {
 	Public    bool
 	Published string
 	URL       string
+	// Path is the page's path on this server, for the link to open it.
+	Path string
 	// Refusal says why it may not be published, "" when it may.
 	Refusal string
 }
@@ -132,7 +134,8 @@ func (w *Web) makingOfCardOf(ctx context.Context, p studio.Principal, pieceID st
 	if err != nil {
 		return makingOfCard{}, err
 	}
-	c := makingOfCard{Public: m.Public(), Refusal: m.Consent.Refusal(), URL: intake.MakingOfURL(w.cfg.BaseURL, p.Studio.Slug, pieceID)}
+	c := makingOfCard{Public: m.Public(), Refusal: m.Consent.Refusal(), URL: intake.MakingOfURL(w.cfg.BaseURL, p.Studio.Slug, pieceID),
+		Path: intake.MakingOfPath(p.Studio.Slug, pieceID)}
 	if c.Public {
 		c.Published = p.Studio.Clock().Date(*m.PublishedAt, w.cfg.Now())
 	}
