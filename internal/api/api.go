@@ -87,6 +87,8 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "GET /api/v1/pieces/{id}/timelapse.mp4", Handler: a.authed(a.piecesTimelapseFile(intake.TimelapseMP4))},
 		{Pattern: "GET /api/v1/pieces/{id}/timelapse.gif", Handler: a.authed(a.piecesTimelapseFile(intake.TimelapseGIF))},
 		{Pattern: "GET /api/v1/pieces/{id}/timelapse/poster.jpg", Handler: a.authed(a.piecesTimelapseFile(intake.TimelapsePoster))},
+		{Pattern: "GET /api/v1/pieces/{id}/making-of", Handler: a.authed(a.piecesMakingOf)},
+		{Pattern: "PUT /api/v1/pieces/{id}/making-of", Handler: a.authed(a.piecesMakingOfPut)},
 		{Pattern: "GET /api/v1/certificates/{file}", Handler: a.authed(a.certificatesShow)},
 		{Pattern: "GET /api/v1/certificates/{serial}/owners", Handler: a.authed(a.certificatesOwners)},
 		{Pattern: "DELETE /api/v1/certificates/{serial}/owners/{index}", Handler: a.authed(a.certificatesOwnerErase), Owner: true},

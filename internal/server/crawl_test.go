@@ -275,6 +275,15 @@ func crawlStudio(t *testing.T, s *store.Store, blobs *files.Store) {
 	if _, err := s.LoadStarterMaterials(ctx, ana, ""); err != nil {
 		t.Fatal(err)
 	}
+	// The seeded commission's client consented: its piece's making-of page
+	// is public, so that the crawl reaches it from the piece's card.
+	var seeded string
+	if err := s.DB().QueryRowContext(ctx, `SELECT id FROM pieces WHERE studio_id = $1 AND commission_id IS NOT NULL`, ana).Scan(&seeded); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishMakingOf(ctx, ana, seeded, true); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // The whole app as a signed-in owner meets it: every link followed (up to

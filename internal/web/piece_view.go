@@ -73,6 +73,8 @@ type pieceData struct {
 	Timelapse *timelapseCard
 	// Suggest is the palette suggested from the photos, at the colour plan.
 	Suggest *paletteSuggestCard
+	// MakingOf is the card of the piece's public making-of page.
+	MakingOf makingOfCard
 	// Photos are the references and the stage's process photos.
 	Photos piecePhotos
 }

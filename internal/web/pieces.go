@@ -60,6 +60,9 @@ func (w *Web) renderPiece(rw http.ResponseWriter, r *http.Request, p studio.Prin
 	data.Cost = w.costCardOf(r, p, d.ID)
 	data.Timelapse = w.timelapseCardOf(r, p, d.ID)
 	data.Suggest = w.paletteSuggestCardOf(r, p, d, a)
+	if data.MakingOf, err = w.makingOfCardOf(r.Context(), p, d.ID); err != nil {
+		return err
+	}
 	w.render(rw, r, a.status, "piece", pageData{Title: d.Subject, Principal: &p, Nav: "board", Message: a.message, Errors: a.errs, Data: data})
 	return nil
 }

@@ -62,6 +62,8 @@ func parseViews() (*views, error) {
 		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
+		// Every partial (_*.html) is parsed with every page, so that a
+		// feature's card lives in a file of its own.
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("web: parsing %s: %w", base, err)
