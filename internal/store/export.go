@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -302,4 +304,16 @@ func (s *Store) ExportSize(ctx context.Context, studioID string) (records, photo
 		return tx.QueryRowContext(ctx, q, studioID).Scan(&records, &photos)
 	})
 	return records, photos, err
+}
+
+// ExportOmittedColumns lists, sorted, the columns of a table left out of
+// exports.
+func ExportOmittedColumns(table string) []string {
+	return slices.Sorted(maps.Keys(exportOmitted[table]))
+}
+
+// ExportLeftOutTables lists, sorted, the studio's tables left out of
+// exports.
+func ExportLeftOutTables() []string {
+	return slices.Sorted(maps.Keys(exportLeftOut))
 }
