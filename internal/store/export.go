@@ -161,6 +161,8 @@ type Export struct {
 	ctx    context.Context
 	tx     *Tx
 	Studio studio.Studio
+	// Now is the store's clock when the read began.
+	Now time.Time
 }
 
 // ExportStudio opens one read transaction on the studio with the given
@@ -174,7 +176,7 @@ func (s *Store) ExportStudio(ctx context.Context, slug string, fn func(*Export) 
 		if err != nil {
 			return err
 		}
-		return fn(&Export{ctx: ctx, tx: tx, Studio: st})
+		return fn(&Export{ctx: ctx, tx: tx, Studio: st, Now: tx.now})
 	})
 }
 

@@ -62,7 +62,7 @@ func parseViews() (*views, error) {
 		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_partials.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("web: parsing %s: %w", base, err)
 		}
