@@ -13,6 +13,7 @@ package export
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/csv"
@@ -277,14 +278,13 @@ func (x *writer) json(w io.Writer, k store.ExportKind, t *table) error {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			name, _ := json.Marshal(t.header[i])
-			val, err := json.Marshal(v)
-			if err != nil {
+			if err := jsonValue(&b, t.header[i]); err != nil {
 				return err
 			}
-			b.Write(name)
 			b.WriteString(": ")
-			b.Write(val)
+			if err := jsonValue(&b, v); err != nil {
+				return err
+			}
 		}
 		b.WriteString("}")
 		_, err := io.WriteString(w, b.String())
@@ -295,6 +295,20 @@ func (x *writer) json(w io.Writer, k store.ExportKind, t *table) error {
 	}
 	_, err = io.WriteString(w, "\n]\n")
 	return err
+}
+
+// jsonValue writes v as JSON, leaving <, > and & as they are: the file is
+// read by people and programs, never put in a web page.
+func jsonValue(b *strings.Builder, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	// Encode ends the value with a newline; the object goes on after it.
+	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return nil
 }
 
 // placePhotos reads the photos and gives each its path in the zip.
