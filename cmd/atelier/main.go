@@ -28,6 +28,7 @@ Usage:
   atelier token revoke --token T [--data ./data]
   atelier backup  --studio SLUG --out FILE [--passphrase-stdin] [--data ./data]
   atelier restore [--data ./data] FILE [--passphrase-stdin]
+  atelier export  --studio SLUG --out FILE.zip [--data ./data]
   atelier verify  [--key VKEY] [--base-url URL] [--config-dir DIR] URL-OR-SERIAL
   atelier audit   [--key VKEY] [--config-dir DIR] BASE/s/SLUG
   atelier plan jobshop FILE.json [--instance NAME] [--seconds 5] [--schedule]
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return backupStudio(ctx, rest, e)
 	case cmd == "restore":
 		return restoreStudio(ctx, rest, e)
+	case cmd == "export":
+		return exportStudio(ctx, rest, e)
 	case cmd == "verify":
 		return verifyCertificate(ctx, rest, e)
 	case cmd == "audit":

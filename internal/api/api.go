@@ -164,6 +164,7 @@ func (a *API) Routes() []httpx.Route {
 		{Pattern: "GET /api/v1/checklist", Handler: a.authed(a.checklistList)},
 		{Pattern: "PUT /api/v1/checklist/{key}", Handler: a.authed(a.checklistSave), Owner: true},
 		{Pattern: "DELETE /api/v1/checklist/{key}", Handler: a.authed(a.checklistDelete), Owner: true},
+		{Pattern: "GET /api/v1/export.zip", Handler: a.authed(a.exportZip), Owner: true},
 		{Pattern: "GET /api/openapi.json", Handler: a.public(a.openAPI), Public: true},
 	}
 	for i, rt := range routes {

@@ -16,6 +16,7 @@ import (
 type settingsData struct {
 	Labels  labelSettingsForm
 	Costing costingForm
+	Export  exportSize
 }
 
 // costingForm is the studio's costing rates as typed: amounts in major
@@ -128,7 +129,11 @@ func (w *Web) settingsPage(rw http.ResponseWriter, r *http.Request, p studio.Pri
 	if pd.Form == nil {
 		pd.Form = studioSettingsForm(p.Studio)
 	}
-	pd.Data = settingsData{Labels: *labels, Costing: *cf}
+	size, err := w.exportSize(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	pd.Data = settingsData{Labels: *labels, Costing: *cf, Export: size}
 	w.render(rw, r, status, "settings", pd)
 	return nil
 }

@@ -103,6 +103,7 @@ func (w *Web) Routes() []httpx.Route {
 		{Pattern: "POST /settings", Handler: w.page(w.settingsSubmit), Owner: true},
 		{Pattern: "POST /settings/labels", Handler: w.page(w.settingsLabels), Owner: true},
 		{Pattern: "POST /settings/costing", Handler: w.page(w.settingsCosting), Owner: true},
+		{Pattern: "GET /settings/export.zip", Handler: w.page(w.exportZip), Owner: true},
 		{Pattern: "GET /settings/hours", Handler: w.page(w.hoursShow), Owner: true},
 		{Pattern: "POST /settings/hours", Handler: w.page(w.hoursSubmit), Owner: true},
 		{Pattern: "GET /calendar", Handler: w.page(w.calendarShow)},
