@@ -33,8 +33,15 @@ func chromiumOrSkip(t *testing.T) string {
 }
 
 // headless starts Chromium for one test, kept from the network beyond
-// this machine.
+// this machine, for at most three minutes: time for a busy 2-core machine,
+// and a bound on a test that would otherwise hang.
 func headless(t *testing.T) context.Context {
+	t.Helper()
+	return headlessFor(t, 3*time.Minute)
+}
+
+// headlessFor is headless for a test that runs longer (the crawl).
+func headlessFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumOrSkip(t)), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
@@ -42,7 +49,7 @@ func headless(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

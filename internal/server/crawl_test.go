@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
@@ -295,7 +296,8 @@ func crawlStudio(t *testing.T, s *store.Store, blobs *files.Store) {
 // four forms filled in are taken.
 func TestCrawlEveryPage(t *testing.T) {
 	axe := axeSource(t)
-	ctx := headless(t)
+	// Every page in Chromium with axe-core: minutes on a busy machine.
+	ctx := headlessFor(t, 12*time.Minute)
 	s := storetest.Open(t, store.SQLite, nil)
 	b, ts, blobs := serveStudio(t, s, Config{})
 	crawlStudio(t, s, blobs)

@@ -57,8 +57,10 @@ func TestParallelWrongPasswordsMeetTheLimitExactly(t *testing.T) {
 		blobs, _ := filestest.Open(t)
 		srv := New(Config{AccountLimit: web.Limit{Max: 5, Window: 15 * time.Minute}}, s, blobs)
 		got := postAll(t, srv.Handler(), "/login", 30, url.Values{"email": {"ana@example.com"}, "password": {"not the password"}})
-		if got[401] != 5 || got[429] != 25 {
-			t.Fatalf("answers %v, want 5 × 401 and 25 × 429", got)
+		// On a busy machine some of the five may be answered 503 (too many
+		// passwords being checked at once): each still counts as a guess.
+		if got[401]+got[503] != 5 || got[429] != 25 {
+			t.Fatalf("answers %v, want 5 × 401 (or 503) and 25 × 429", got)
 		}
 	})
 }
@@ -72,8 +74,9 @@ func TestParallelSetUpGuessesMeetTheLimitExactly(t *testing.T) {
 		blobs, _ := filestest.Open(t)
 		form := setupForm("WRONG-CODE")
 		got := postAll(t, New(Config{}, s, blobs).Handler(), "/setup", 25, form)
-		if got[422] != 10 || got[429] != 15 {
-			t.Fatalf("answers %v, want 10 × 422 and 15 × 429", got)
+		// As with passwords, a guess answered 503 on a busy machine counts.
+		if got[422]+got[503] != 10 || got[429] != 15 {
+			t.Fatalf("answers %v, want 10 × 422 (or 503) and 15 × 429", got)
 		}
 		if n, _ := s.CountStudios(context.Background()); n != 0 {
 			t.Fatalf("a wrong code set up %d studios", n)

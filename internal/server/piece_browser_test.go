@@ -172,9 +172,9 @@ func TestBrowserCoatButtonComesAliveWhenDry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Applied so long ago that it is dry in 20 seconds: time enough to sign
+	// Applied so long ago that it is dry in 45 seconds: time enough to sign
 	// in and open the page on a busy machine, and still "in 1 min".
-	at := time.Now().Add(-time.Duration(st.CoatDryMinutes[studio.MattePolyurethane])*time.Minute + 20*time.Second)
+	at := time.Now().Add(-time.Duration(st.CoatDryMinutes[studio.MattePolyurethane])*time.Minute + 45*time.Second)
 	if _, err := s.LogCoat(context.Background(), ana.ID, id, "", studio.MattePolyurethane, false, &at); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestBrowserCoatButtonComesAliveWhenDry(t *testing.T) {
 		t.Fatalf("while the coat is wet the button reads %q", got)
 	}
 	var got string
-	for range 800 {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); {
 		if got = state(); got == "enabled: Dry — log coat 2 | toasts: 1" {
 			break
 		}
