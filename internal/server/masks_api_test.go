@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"atelier/internal/imaging/imagingtest"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -119,6 +120,10 @@ func TestMasksThroughTheAPI(t *testing.T) {
 		if res.StatusCode != 404 {
 			t.Fatalf("a mask before any cut-out: %d", res.StatusCode)
 		}
+		desk := &intake.Desk{Store: s, Files: f.blobs}
+		if m, err := desk.FigureMask(t.Context(), f.ana.ID, photo); m != nil || err != nil {
+			t.Fatalf("FigureMask before any cut-out: %v %v", m, err)
+		}
 		status, out := f.call(t, "GET", "/api/v1/pieces/"+piece+"/silhouette.pdf", "owner", "")
 		if status != 422 || !strings.Contains(errMessage(out), "front photo") || !strings.Contains(errMessage(out), "cut the figure out") {
 			t.Fatalf("a silhouette without a masked front photo: %d %v", status, out)
@@ -160,6 +165,14 @@ func TestMasksThroughTheAPI(t *testing.T) {
 		}
 		if iou := float64(inter) / float64(union); iou < 0.95 || out["area_px"] != float64(area) {
 			t.Fatalf("the figure: IoU %.3f, area %v (mask holds %d)", iou, out["area_px"], area)
+		}
+
+		fm, err := desk.FigureMask(t.Context(), f.ana.ID, photo)
+		if err != nil || fm.Rect != image.Rect(0, 0, maskW, maskH) || !bytes.Equal(fm.Pix, img.(*image.Gray).Pix) {
+			t.Fatalf("FigureMask is not the mask served: %v %v", fm.Rect, err)
+		}
+		if _, err := desk.FigureMask(t.Context(), "another studio", photo); studio.ErrorCode(err) != studio.NotFound {
+			t.Fatalf("FigureMask of another studio's photo: %v", err)
 		}
 
 		// An edit with a stroke on each side is the next version.
