@@ -198,6 +198,43 @@ func TestMasksThroughTheAPI(t *testing.T) {
 			t.Fatalf("the figure is dimmed: red %d", r>>8)
 		}
 
+		// Once the large variant is made (upright, here with a green
+		// figure to tell it apart), the preview is drawn from it.
+		variant := image.NewRGBA(image.Rect(0, 0, maskW, maskH))
+		for y := range maskH {
+			for x := range maskW {
+				c := color.RGBA{205, 215, 228, 255}
+				if figureAt(x, y) {
+					c = color.RGBA{40, 200, 60, 255}
+				}
+				variant.SetRGBA(x, y, c)
+			}
+		}
+		var vbuf bytes.Buffer
+		if err := jpeg.Encode(&vbuf, variant, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		vsp, err := f.blobs.Spool(&vbuf, 1<<24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer vsp.Remove()
+		err = f.blobs.Save(t.Context(), vsp, func() error {
+			return s.AddPhotoVariants(t.Context(), f.ana.ID, photo, []store.PhotoVariant{{Size: 1600, Width: maskW, Height: maskH,
+				File: studio.File{SHA256: vsp.SHA256, Size: vsp.Size, ContentType: "image/jpeg", Name: "v.jpg"}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = f.get(t, base+"/cutout.jpg", "owner")
+		prev, err = jpeg.Decode(bytes.NewReader(body))
+		if err != nil || prev.Bounds().Dx() != maskW {
+			t.Fatalf("the preview from the variant: %d %v", res.StatusCode, err)
+		}
+		if _, g, _, _ := prev.At(150, 300).RGBA(); g>>8 < 160 {
+			t.Fatalf("the preview is not drawn from the variant: green %d", g>>8)
+		}
+
 		// The guides: classic proportions over the figure, then the
 		// artist's, then the classic ones again.
 		out = f.mustCall(t, "GET", base+"/guides", "owner", "", 200)
