@@ -3,6 +3,11 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -251,8 +256,14 @@ func TestMasksThroughTheAPI(t *testing.T) {
 
 		res, body = f.get(t, "/api/v1/pieces/"+piece+"/silhouette.pdf?height_mm=60&paper=letter", "owner")
 		checkPDF(t, res, string(body))
+		if h := figureHeightMM(t, body); math.Abs(h-60) > 0.5 {
+			t.Errorf("the figure prints %.2f mm tall, want 60", h)
+		}
 		res, body = f.get(t, "/api/v1/pieces/"+piece+"/silhouette.pdf", "owner")
 		checkPDF(t, res, string(body))
+		if h := figureHeightMM(t, body); math.Abs(h-studio.DefaultTargetHeightMM) > 0.5 {
+			t.Errorf("the figure prints %.2f mm tall, want the piece's target height", h)
+		}
 
 		for _, q := range []string{"height_mm=4.9", "height_mm=300.5", "height_mm=tall", "height_mm=NaN", "paper=a3"} {
 			status, out := f.call(t, "GET", "/api/v1/pieces/"+piece+"/silhouette.pdf?"+q, "owner", "")
@@ -333,4 +344,53 @@ func TestMasksThroughTheAPI(t *testing.T) {
 			t.Fatalf("a piece without photos: %d %v", status, out)
 		}
 	})
+}
+
+// figureHeightMM renders the sheet at 600 dpi and measures the front
+// outline's height: the black pixels in a band down the middle of the
+// page, below the header, less the outline's stroke (0.35 mm). The
+// test's figure is centred, its head over the middle of the page.
+func figureHeightMM(t *testing.T, pdf []byte) float64 {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm is not installed")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const dpi = 600
+	if out, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-gray", "-singlefile", filepath.Join(dir, "s.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "p.pgm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var magic string
+	var w, h, maxV int
+	if _, err := fmt.Fscan(bytes.NewReader(data), &magic, &w, &h, &maxV); err != nil || magic != "P5" || maxV != 255 {
+		t.Fatalf("not an 8-bit PGM: %v", err)
+	}
+	pix := data[len(data)-w*h:]
+	px := dpi / 25.4
+	mid := w / 2
+	top, bottom := -1, -1
+	for y := int(30 * px); y < h-int(75*px); y++ { // below the header, above the square
+		for x := mid - int(8*px); x < mid+int(8*px); x++ {
+			if pix[y*w+x] < 128 {
+				if top < 0 {
+					top = y
+				}
+				bottom = y
+				break
+			}
+		}
+	}
+	if top < 0 {
+		t.Fatal("no outline found")
+	}
+	mm := float64(bottom-top+1)/px - 0.35
+	t.Logf("the front outline prints %.3f mm tall", mm)
+	return mm
 }
