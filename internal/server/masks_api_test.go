@@ -348,7 +348,7 @@ func TestMasksThroughTheAPI(t *testing.T) {
 
 // figureHeightMM renders the sheet at 600 dpi and measures the front
 // outline's height: the black pixels in a band down the middle of the
-// page, below the header, less the outline's stroke (0.35 mm). The
+// page, below the views' captions, less the outline's stroke (0.35 mm). The
 // test's figure is centred, its head over the middle of the page.
 func figureHeightMM(t *testing.T, pdf []byte) float64 {
 	t.Helper()
@@ -376,8 +376,8 @@ func figureHeightMM(t *testing.T, pdf []byte) float64 {
 	px := dpi / 25.4
 	mid := w / 2
 	top, bottom := -1, -1
-	for y := int(30 * px); y < h-int(75*px); y++ { // below the header, above the square
-		for x := mid - int(8*px); x < mid+int(8*px); x++ {
+	for y := int(35 * px); y < h-int(75*px); y++ { // below the captions, above the square
+		for x := mid - int(12*px); x < mid+int(12*px); x++ {
 			if pix[y*w+x] < 128 {
 				if top < 0 {
 					top = y
