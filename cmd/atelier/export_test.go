@@ -60,6 +60,16 @@ func TestExportCommand(t *testing.T) {
 		if len(entries) != 1 {
 			t.Errorf("left in the folder: %v", entries)
 		}
+		// A .tmp already there (another export into the same file, or one
+		// killed) is named and left alone.
+		busy := filepath.Join(dir, "busy.zip")
+		os.WriteFile(busy+".tmp", []byte("another export's"), 0o600)
+		if _, _, err := c.run("", "export", "--studio", "ana", "--out", busy); err == nil || !strings.Contains(err.Error(), busy+".tmp exists") {
+			t.Errorf("want the .tmp named, got %v", err)
+		}
+		if kept, _ := os.ReadFile(busy + ".tmp"); string(kept) != "another export's" {
+			t.Error("the other export's .tmp was touched")
+		}
 		if _, _, err := c.run("", "export", "--studio", "ana"); !errors.Is(err, errUsage) {
 			t.Errorf("no --out: %v", err)
 		}

@@ -315,6 +315,17 @@ func jsonValue(b *strings.Builder, v any) error {
 func (x *writer) placePhotos() error {
 	x.paths = map[string]string{}
 	taken := map[string]bool{}
+	// Two pieces (or commissions) with one subject get folders of their
+	// own: "Rose" and "Rose-2".
+	folders, folderTaken := map[string]string{}, map[string]bool{}
+	folder := func(owner, dir string) string {
+		if f, ok := folders[owner]; ok {
+			return f
+		}
+		f := unique(folderTaken, path.Dir(dir), path.Base(dir), "")
+		folders[owner] = f
+		return f
+	}
 	loc := x.e.Studio.Clock().Loc
 	return x.e.Photos(func(p store.ExportPhoto) error {
 		base := p.Angle
@@ -329,10 +340,10 @@ func (x *writer) placePhotos() error {
 				stage = "other"
 			}
 			// Many photos of one stage: the day they were taken orders them.
-			dir = path.Join("pieces", safeName(p.PieceSubject, "piece-"+short(p.PieceID)), safeName(stage, "other"))
+			dir = path.Join(folder(p.PieceID, path.Join("pieces", safeName(p.PieceSubject, "piece-"+short(p.PieceID)))), safeName(stage, "other"))
 			base = p.CreatedAt.In(loc).Format("2006-01-02") + "-" + base
 		case p.CommissionID != "":
-			dir = path.Join("commissions", p.CommissionCreated.In(loc).Format("2006-01-02")+"-"+safeName(p.CommissionSubject, "commission-"+short(p.CommissionID)))
+			dir = folder(p.CommissionID, path.Join("commissions", p.CommissionCreated.In(loc).Format("2006-01-02")+"-"+safeName(p.CommissionSubject, "commission-"+short(p.CommissionID))))
 		default:
 			dir = "photos"
 			base = p.CreatedAt.In(loc).Format("2006-01-02") + "-" + base

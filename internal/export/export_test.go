@@ -34,7 +34,8 @@ type install struct {
 func newInstall(t *testing.T, d store.Dialect) install {
 	t.Helper()
 	blobs, _ := filestest.Open(t)
-	return install{db: storetest.Open(t, d, nil), blobs: blobs}
+	// The store's clock is the export's, so that the dated paths are known.
+	return install{db: storetest.Open(t, d, func() time.Time { return now }), blobs: blobs}
 }
 
 func (in install) studio(t *testing.T, slug string) studio.Studio {
@@ -186,6 +187,17 @@ func TestExportSeededStudio(t *testing.T) {
 		s := seed(t, in)
 		other := in.studio(t, "ben")
 		in.file(t, other.ID, []byte("only ben's"))
+		// Another piece of the same subject: a folder of its own.
+		ana, _ := in.db.StudioBySlug(ctx, "ana")
+		var twin string
+		if err := in.db.DB().QueryRowContext(ctx, `SELECT id FROM pieces WHERE commission_id IS NULL AND subject = $1`, s.subject).Scan(&twin); err != nil {
+			t.Fatal(err)
+		}
+		twinPhoto := []byte("the twin's photo")
+		sha := in.file(t, ana.ID, twinPhoto)
+		if _, err := in.db.AddProcessPhotos(ctx, ana.ID, twin, studio.Sculpt, false, "", []store.NewPhoto{{SHA256: sha, Size: int64(len(twinPhoto)), ContentType: "image/jpeg", Width: 10, Height: 10}}); err != nil {
+			t.Fatal(err)
+		}
 		entries, names, sum := unzip(t, in, "ana")
 		if names[0] != "README.txt" || !bytes.Contains(entries["README.txt"], []byte("password_hash")) {
 			t.Errorf("README.txt first, saying what is left out: %v", names[0])
@@ -234,9 +246,15 @@ func TestExportSeededStudio(t *testing.T) {
 		if !bytes.Equal(entries[front], s.front) {
 			t.Errorf("no %s in %v", front, names)
 		}
+		// The two pieces of one subject, in folders of their own; which gets
+		// the "-2" is the order their photos came in.
 		process := "pieces/" + strings.ReplaceAll(s.subject, " ", "-") + "/sculpt/" + now.Format("2006-01-02") + "-process.jpg"
-		if !bytes.Equal(entries[process], s.process) {
-			t.Errorf("no %s in %v", process, names)
+		twinPath := "pieces/" + strings.ReplaceAll(s.subject, " ", "-") + "-2/sculpt/" + now.Format("2006-01-02") + "-process.jpg"
+		if bytes.Equal(entries[process], twinPhoto) {
+			process, twinPath = twinPath, process
+		}
+		if !bytes.Equal(entries[process], s.process) || !bytes.Equal(entries[twinPath], twinPhoto) {
+			t.Errorf("no %s and %s in %v", process, twinPath, names)
 		}
 		photos := readCSV(t, "photos", entries["csv/photos.csv"])
 		paths := column(t, photos, "export_path")
@@ -245,7 +263,7 @@ func TestExportSeededStudio(t *testing.T) {
 				t.Errorf("photos.csv names %q, not in the zip", r[paths])
 			}
 		}
-		if sum.Photos != 2 || sum.Records == 0 {
+		if sum.Photos != 3 || sum.Records == 0 {
 			t.Errorf("summary %+v", sum)
 		}
 	})

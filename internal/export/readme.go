@@ -65,8 +65,8 @@ KINDS OF RECORDS
 WHAT IS LEFT OUT, AND WHY
 
 An export never holds a secret: whoever gets this file cannot sign in,
-open a client's portal, hand a certificate on or sign in the studio's
-name with it.
+open a client's portal, hand a certificate on or sign certificates in
+the studio's name with it.
 
 `)
 	for _, k := range store.ExportKinds() {
