@@ -7,11 +7,17 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"atelier/internal/imaging/imagingtest"
+	"atelier/internal/intake"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
 	"atelier/internal/studio"
@@ -119,6 +125,10 @@ func TestMasksThroughTheAPI(t *testing.T) {
 		if res.StatusCode != 404 {
 			t.Fatalf("a mask before any cut-out: %d", res.StatusCode)
 		}
+		desk := &intake.Desk{Store: s, Files: f.blobs}
+		if m, err := desk.FigureMask(t.Context(), f.ana.ID, photo); m != nil || err != nil {
+			t.Fatalf("FigureMask before any cut-out: %v %v", m, err)
+		}
 		status, out := f.call(t, "GET", "/api/v1/pieces/"+piece+"/silhouette.pdf", "owner", "")
 		if status != 422 || !strings.Contains(errMessage(out), "front photo") || !strings.Contains(errMessage(out), "cut the figure out") {
 			t.Fatalf("a silhouette without a masked front photo: %d %v", status, out)
@@ -162,6 +172,14 @@ func TestMasksThroughTheAPI(t *testing.T) {
 			t.Fatalf("the figure: IoU %.3f, area %v (mask holds %d)", iou, out["area_px"], area)
 		}
 
+		fm, err := desk.FigureMask(t.Context(), f.ana.ID, photo)
+		if err != nil || fm.Rect != image.Rect(0, 0, maskW, maskH) || !bytes.Equal(fm.Pix, img.(*image.Gray).Pix) {
+			t.Fatalf("FigureMask is not the mask served: %v %v", fm.Rect, err)
+		}
+		if _, err := desk.FigureMask(t.Context(), "another studio", photo); studio.ErrorCode(err) != studio.NotFound {
+			t.Fatalf("FigureMask of another studio's photo: %v", err)
+		}
+
 		// An edit with a stroke on each side is the next version.
 		out = f.mustCall(t, "PUT", base+"/mask", "owner", `{"rect":{"x":40,"y":50,"w":220,"h":360},
 			"strokes":[{"kind":"figure","points":[[150,150],[150.4,300.6]],"width":12},{"kind":"background","points":[[45,60],[45,200]],"width":6}]}`, 200)
@@ -185,6 +203,43 @@ func TestMasksThroughTheAPI(t *testing.T) {
 			t.Fatalf("the figure is dimmed: red %d", r>>8)
 		}
 
+		// Once the large variant is made (upright, here with a green
+		// figure to tell it apart), the preview is drawn from it.
+		variant := image.NewRGBA(image.Rect(0, 0, maskW, maskH))
+		for y := range maskH {
+			for x := range maskW {
+				c := color.RGBA{205, 215, 228, 255}
+				if figureAt(x, y) {
+					c = color.RGBA{40, 200, 60, 255}
+				}
+				variant.SetRGBA(x, y, c)
+			}
+		}
+		var vbuf bytes.Buffer
+		if err := jpeg.Encode(&vbuf, variant, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		vsp, err := f.blobs.Spool(&vbuf, 1<<24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer vsp.Remove()
+		err = f.blobs.Save(t.Context(), vsp, func() error {
+			return s.AddPhotoVariants(t.Context(), f.ana.ID, photo, []store.PhotoVariant{{Size: 1600, Width: maskW, Height: maskH,
+				File: studio.File{SHA256: vsp.SHA256, Size: vsp.Size, ContentType: "image/jpeg", Name: "v.jpg"}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = f.get(t, base+"/cutout.jpg", "owner")
+		prev, err = jpeg.Decode(bytes.NewReader(body))
+		if err != nil || prev.Bounds().Dx() != maskW {
+			t.Fatalf("the preview from the variant: %d %v", res.StatusCode, err)
+		}
+		if _, g, _, _ := prev.At(150, 300).RGBA(); g>>8 < 160 {
+			t.Fatalf("the preview is not drawn from the variant: green %d", g>>8)
+		}
+
 		// The guides: classic proportions over the figure, then the
 		// artist's, then the classic ones again.
 		out = f.mustCall(t, "GET", base+"/guides", "owner", "", 200)
@@ -201,8 +256,14 @@ func TestMasksThroughTheAPI(t *testing.T) {
 
 		res, body = f.get(t, "/api/v1/pieces/"+piece+"/silhouette.pdf?height_mm=60&paper=letter", "owner")
 		checkPDF(t, res, string(body))
+		if h := figureHeightMM(t, body); math.Abs(h-60) > 0.5 {
+			t.Errorf("the figure prints %.2f mm tall, want 60", h)
+		}
 		res, body = f.get(t, "/api/v1/pieces/"+piece+"/silhouette.pdf", "owner")
 		checkPDF(t, res, string(body))
+		if h := figureHeightMM(t, body); math.Abs(h-studio.DefaultTargetHeightMM) > 0.5 {
+			t.Errorf("the figure prints %.2f mm tall, want the piece's target height", h)
+		}
 
 		for _, q := range []string{"height_mm=4.9", "height_mm=300.5", "height_mm=tall", "height_mm=NaN", "paper=a3"} {
 			status, out := f.call(t, "GET", "/api/v1/pieces/"+piece+"/silhouette.pdf?"+q, "owner", "")
@@ -283,4 +344,53 @@ func TestMasksThroughTheAPI(t *testing.T) {
 			t.Fatalf("a piece without photos: %d %v", status, out)
 		}
 	})
+}
+
+// figureHeightMM renders the sheet at 600 dpi and measures the front
+// outline's height: the black pixels in a band down the middle of the
+// page, below the views' captions, less the outline's stroke (0.35 mm). The
+// test's figure is centred, its head over the middle of the page.
+func figureHeightMM(t *testing.T, pdf []byte) float64 {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm is not installed")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const dpi = 600
+	if out, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-gray", "-singlefile", filepath.Join(dir, "s.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "p.pgm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var magic string
+	var w, h, maxV int
+	if _, err := fmt.Fscan(bytes.NewReader(data), &magic, &w, &h, &maxV); err != nil || magic != "P5" || maxV != 255 {
+		t.Fatalf("not an 8-bit PGM: %v", err)
+	}
+	pix := data[len(data)-w*h:]
+	px := dpi / 25.4
+	mid := w / 2
+	top, bottom := -1, -1
+	for y := int(35 * px); y < h-int(75*px); y++ { // below the captions, above the square
+		for x := mid - int(12*px); x < mid+int(12*px); x++ {
+			if pix[y*w+x] < 128 {
+				if top < 0 {
+					top = y
+				}
+				bottom = y
+				break
+			}
+		}
+	}
+	if top < 0 {
+		t.Fatal("no outline found")
+	}
+	mm := float64(bottom-top+1)/px - 0.35
+	t.Logf("the front outline prints %.3f mm tall", mm)
+	return mm
 }
