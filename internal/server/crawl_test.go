@@ -258,6 +258,7 @@ func crawlStudio(t *testing.T, s *store.Store, blobs *files.Store) {
 		{Size: 160, Width: 160, Height: 120, File: put(testJPEG(t, 160, 120))}}); err != nil {
 		t.Fatal(err)
 	}
+	crawlMask(t, s, blobs, ana, photo)
 	height := 40.0
 	c, _, err := s.CreateInquiry(ctx, ana, studio.InquiryFields{SubjectName: "Grandpa Joe", ContactName: "Lea", ContactEmail: "lea@example.com",
 		TargetHeightMM: &height, Story: "He fixed every clock in the village."}, nil)

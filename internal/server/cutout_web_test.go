@@ -307,9 +307,11 @@ func TestWebCutoutPage(t *testing.T) {
 	want(t, res, body, 422, "Cut out the figure first", "cut the figure out", `href="/photos/`+otherPhoto+`/cutout"`)
 	piece := acceptCommission(t, s, ana, commission)
 	res, body = b.get("/pieces/" + piece + "/silhouette.pdf?height_mm=abc")
-	want(t, res, body, 422, "must be a number of millimetres")
+	want(t, res, body, 422, "Height of the figure: must be a number of millimetres")
+	res, body = b.get("/pieces/" + piece + "/silhouette.pdf?height_mm=5000")
+	want(t, res, body, 422, "Height of the figure: must be between")
 	res, body = b.get("/pieces/" + piece + "/silhouette.pdf?height_mm=120&paper=legal")
-	want(t, res, body, 422)
+	want(t, res, body, 422, "Paper: must be")
 	res, body = b.get("/pieces/" + piece + "/silhouette.pdf?height_mm=120&paper=letter")
 	want(t, res, "", 200)
 	if res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
@@ -318,4 +320,36 @@ func TestWebCutoutPage(t *testing.T) {
 	// Empty fields, as a form sends them untouched: the target height, A4.
 	res, body = b.get("/pieces/" + piece + "/silhouette.pdf?height_mm=&paper=")
 	want(t, res, "", 200)
+}
+
+// crawlMask gives the crawl's reference photo (640 × 480) a cut-out that
+// is a real mask PNG, an oval figure, as its latest version: the seed's
+// versions carry the photo's own blob, which the page's preview could not
+// decode.
+func crawlMask(t *testing.T, s *store.Store, blobs *files.Store, studioID, photo string) {
+	t.Helper()
+	const w, h = 640, 480
+	mask := image.NewGray(image.Rect(0, 0, w, h))
+	area, top, bottom := 0, -1, 0
+	for y := range h {
+		for x := range w {
+			if dx, dy := float64(x-320)/150, float64(y-250)/200; dx*dx+dy*dy <= 1 {
+				mask.Pix[y*mask.Stride+x] = 255
+				area++
+				if top < 0 {
+					top = y
+				}
+				bottom = y + 1
+			}
+		}
+	}
+	data := imagingtest.PNG(t, mask)
+	sha, size, err := blobs.Put(context.Background(), bytes.NewReader(data), int64(len(data))+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SavePhotoMask(context.Background(), studioID, photo, store.NewPhotoMask{Request: []byte(`{"rect":{"x":160,"y":40,"w":320,"h":420}}`),
+		AreaPx: area, Width: w, Height: h, TopPx: top, BottomPx: bottom, File: studio.File{SHA256: sha, Size: size, ContentType: "image/png", Name: "mask.png"}}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -391,17 +391,19 @@ func (w *Web) pieceSilhouettePDF(rw http.ResponseWriter, r *http.Request, p stud
 	ctx, id := r.Context(), r.PathValue("id")
 	q := r.URL.Query()
 	height := 0.0
+	var err error
 	if v := strings.TrimSpace(q.Get("height_mm")); v != "" {
-		h, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
-			return studio.FieldError("height_mm", "The height must be a number of millimetres, such as 120.")
+		height, err = strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(height) || math.IsInf(height, 0) || height <= 0 {
+			err = studio.FieldError("height_mm", "must be a number of millimetres, such as 120")
 		}
-		height = h
 	}
 	var buf bytes.Buffer
-	err := w.intake.Silhouette(ctx, p.Studio.ID, id, height, q.Get("paper"), &buf)
-	if e, ok := errors.AsType[*studio.Error](err); ok && e.Code == studio.Invalid && e.Message == intake.NoFrontMask {
-		return w.silhouetteFirst(rw, r, p, id, e.Message)
+	if err == nil {
+		err = w.intake.Silhouette(ctx, p.Studio.ID, id, height, strings.TrimSpace(q.Get("paper")), &buf)
+	}
+	if e, ok := errors.AsType[*studio.Error](err); ok && e.Code == studio.Invalid {
+		return w.silhouetteRefused(rw, r, p, id, e)
 	}
 	if err != nil {
 		return err
@@ -414,15 +416,33 @@ func (w *Web) pieceSilhouettePDF(rw http.ResponseWriter, r *http.Request, p stud
 	return nil
 }
 
-// silhouetteFirst answers a silhouette asked of a piece whose front photo
-// has no cut-out: a page that says so and leads to the cut-out.
-func (w *Web) silhouetteFirst(rw http.ResponseWriter, r *http.Request, p studio.Principal, pieceID, msg string) error {
-	d := silhouetteMissing{PieceID: pieceID, Message: msg}
+// silhouetteLabels name the silhouette form's fields as the piece's page
+// labels them.
+var silhouetteLabels = map[string]string{"height_mm": "Height of the figure", "paper": "Paper"}
+
+// silhouetteRefused answers a silhouette the piece cannot have as asked:
+// a page that says why, in words, and leads on: to the cut-out of the
+// front photo when that is what is missing, else back to the form.
+func (w *Web) silhouetteRefused(rw http.ResponseWriter, r *http.Request, p studio.Principal, pieceID string, e *studio.Error) error {
 	pc, err := w.store.Piece(r.Context(), p.Studio.ID, pieceID)
 	if err != nil {
 		return err
 	}
-	if pc.CommissionID != "" {
+	d := silhouetteMissing{PieceID: pieceID, Message: e.Message}
+	title := "The silhouette sheet could not be made"
+	if len(e.Fields) > 0 {
+		var parts []string
+		for _, name := range []string{"height_mm", "paper"} {
+			if why, ok := e.Fields[name]; ok {
+				parts = append(parts, silhouetteLabels[name]+": "+why+".")
+			}
+		}
+		if len(parts) > 0 {
+			d.Message = strings.Join(parts, " ")
+		}
+	}
+	if e.Message == intake.NoFrontMask && pc.CommissionID != "" {
+		title = "Cut out the figure first"
 		c, err := w.store.Commission(r.Context(), p.Studio.ID, pc.CommissionID)
 		if err != nil {
 			return err
@@ -433,7 +453,9 @@ func (w *Web) silhouetteFirst(rw http.ResponseWriter, r *http.Request, p studio.
 				break
 			}
 		}
+	} else if e.Message == intake.NoFrontMask {
+		title = "Cut out the figure first"
 	}
-	w.render(rw, r, http.StatusUnprocessableEntity, "silhouette-first", pageData{Title: "Cut out the figure first", Principal: &p, Data: d})
+	w.render(rw, r, http.StatusUnprocessableEntity, "silhouette-first", pageData{Title: title, Principal: &p, Data: d})
 	return nil
 }
