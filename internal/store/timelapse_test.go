@@ -63,9 +63,9 @@ func TestTimelapseLifecycle(t *testing.T) {
 			t.Fatalf("running: %+v", tl)
 		}
 		files := store.TimelapseFiles{
-			MP4:    &studio.File{SHA256: tlSHA('m'), Size: 300, ContentType: "video/mp4", Name: "rose.mp4"},
-			GIF:    &studio.File{SHA256: tlSHA('g'), Size: 200, ContentType: "image/gif", Name: "rose.gif"},
-			Poster: &studio.File{SHA256: tlSHA('p'), Size: 100, ContentType: "image/jpeg", Name: "rose.jpg"},
+			MP4:    &studio.File{SHA256: tlSHA('m'), Size: 300, ContentType: "video/mp4", Name: "timelapse.mp4"},
+			GIF:    &studio.File{SHA256: tlSHA('g'), Size: 200, ContentType: "image/gif", Name: "timelapse.gif"},
+			Poster: &studio.File{SHA256: tlSHA('p'), Size: 100, ContentType: "image/jpeg", Name: "timelapse-poster.jpg"},
 		}
 		tl, err = s.FinishTimelapse(ctx, st.ID, p.ID, fp, files)
 		if err != nil || tl.Status != store.TimelapseReady || tl.Progress != 1 || tl.MP4 == nil || tl.MP4.SHA256 != tlSHA('m') ||
@@ -101,10 +101,21 @@ func TestTimelapseLifecycle(t *testing.T) {
 		if tl, _ = s.Timelapse(ctx, st.ID, p.ID); tl.Status != store.TimelapseFailed || tl.MP4 == nil {
 			t.Fatalf("the last attempt failed: %+v", tl)
 		}
-		// Without ffmpeg: a GIF and a poster, the old MP4 no longer referred to.
+		// Without ffmpeg: a GIF and a poster, the old MP4 no longer referred
+		// to and its row gone, so that the sweep reclaims its blob.
+		oldMP4 := tl.MP4
 		tl, err = s.FinishTimelapse(ctx, st.ID, p.ID, tl.Current, store.TimelapseFiles{GIF: files.GIF, Poster: files.Poster})
 		if err != nil || tl.MP4 != nil || tl.GIF == nil || tl.Status != store.TimelapseReady {
 			t.Fatalf("a GIF alone: %+v, %v", tl, err)
+		}
+		if _, err := s.File(ctx, st.ID, oldMP4.ID); studio.ErrorCode(err) != studio.NotFound {
+			t.Fatalf("the replaced MP4's row: %v", err)
+		}
+		if used, err := s.BlobInUse(ctx, oldMP4.SHA256); used || err != nil {
+			t.Fatalf("the replaced MP4's blob is still in use: %v, %v", used, err)
+		}
+		if _, err := s.File(ctx, st.ID, tl.GIF.ID); err != nil {
+			t.Fatalf("the GIF kept: %v", err)
 		}
 	})
 }
