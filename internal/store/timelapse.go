@@ -29,6 +29,14 @@ const (
 // read does not deserve many.
 const TimelapseAttempts = 4
 
+// TimelapseLost is how long a time-lapse may say queued or running
+// without a sign of its job before a request enqueues a new one: a job
+// writes its progress every second or so while it runs, and River's
+// retries of a failed attempt come within minutes, so a row this old
+// lost its job (a job discarded by River's rescuer after a crash on its
+// last attempt, an archive restored without River's tables).
+const TimelapseLost = 30 * time.Minute
+
 // TimelapseJob makes the making-of time-lapse of a piece from its process
 // photos (package jobs works it).
 type TimelapseJob struct {
@@ -77,6 +85,12 @@ func (t Timelapse) Stale() bool {
 	return t.Status == TimelapseReady && t.Photos > 0 && t.Current != t.Fingerprint
 }
 
+// Lost reports whether the time-lapse says queued or running but its job
+// is gone (see TimelapseLost).
+func (t Timelapse) Lost(now time.Time) bool {
+	return t.Busy() && now.Sub(t.UpdatedAt) >= TimelapseLost
+}
+
 // Busy reports whether a job is making the time-lapse or about to.
 func (t Timelapse) Busy() bool {
 	return t.Status == TimelapseQueued || t.Status == TimelapseRunning
@@ -118,8 +132,9 @@ func (s *Store) TimelapsePhotos(ctx context.Context, studioID, pieceID string) (
 
 // RequestTimelapse asks for the piece's time-lapse to be made (again): the
 // row goes to queued, keeping the files made before, and the job is
-// enqueued, unless one is queued or running already. A piece without
-// process photos has nothing to make a time-lapse of.
+// enqueued, unless one is queued or running already (and not lost, see
+// TimelapseLost). A piece without process photos has nothing to make a
+// time-lapse of.
 func (s *Store) RequestTimelapse(ctx context.Context, studioID, pieceID string) (t Timelapse, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
 		if _, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, pieceID); err != nil {
@@ -131,7 +146,7 @@ func (s *Store) RequestTimelapse(ctx context.Context, studioID, pieceID string) 
 		if t.Photos == 0 {
 			return studio.Errorf(studio.Invalid, "This piece has no process photos yet: add photos of its stages first, then make the time-lapse.")
 		}
-		if t.Busy() {
+		if t.Busy() && !t.Lost(tx.now) {
 			return nil
 		}
 		if err := s.queueTimelapse(ctx, tx, studioID, pieceID); err != nil {

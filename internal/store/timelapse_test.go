@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -52,6 +53,17 @@ func TestTimelapseLifecycle(t *testing.T) {
 		photos, fp, err := s.TimelapsePhotos(ctx, st.ID, p.ID)
 		if err != nil || len(photos) != 1 || photos[0].Stage != studio.Concept || fp != tl.Current || fp == "" {
 			t.Fatalf("photos: %+v %q, %v", photos, fp, err)
+		}
+		if tl, err := s.RequestTimelapse(ctx, st.ID, p.ID); err != nil || tl.Status != store.TimelapseQueued || timelapseJobs(t, s) != 1 {
+			t.Fatalf("asked again while queued: %+v, %v, %d jobs", tl, err, timelapseJobs(t, s))
+		}
+		// A row that says queued for longer than a job ever takes lost its
+		// job: asking again enqueues a new one.
+		if _, err := s.DB().ExecContext(ctx, `UPDATE timelapses SET updated_at = $1`, time.Now().Add(-time.Hour).UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RequestTimelapse(ctx, st.ID, p.ID); err != nil || timelapseJobs(t, s) != 2 {
+			t.Fatalf("asked again after the job was lost: %v, %d jobs", err, timelapseJobs(t, s))
 		}
 		if ok, err := s.StartTimelapse(ctx, st.ID, p.ID, fp); !ok || err != nil {
 			t.Fatalf("start: %v, %v", ok, err)
@@ -121,6 +133,16 @@ func TestTimelapseLifecycle(t *testing.T) {
 }
 
 func tlSHA(c byte) string { return strings.Repeat(string(c), 64) }
+
+// timelapseJobs counts the time-lapse jobs enqueued.
+func timelapseJobs(t *testing.T, s *store.Store) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'timelapse'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 // A restore brings the files of the time-lapses made (the blobs travel
 // with the files table) and enqueues again the job of one that was queued
