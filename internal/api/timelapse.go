@@ -68,4 +68,3 @@ func (a *API) piecesTimelapseFile(kind string) func(http.ResponseWriter, *http.R
 		return a.Intake.ServeTimelapseFile(w, r, p.Studio.ID, r.PathValue("id"), kind)
 	}
 }
-

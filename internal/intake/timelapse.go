@@ -18,12 +18,13 @@ const (
 )
 
 // TimelapseStatus is the piece's making-of time-lapse as it stands. When
-// the process photos changed since the last one was made whole, it asks
-// for a new one here, at the moment someone looks: the previous files are
-// served meanwhile. Another studio's piece is not found.
+// the process photos changed since the last one was made whole, or its
+// job was lost, it asks for a new one here, at the moment someone looks:
+// the previous files are served meanwhile. Another studio's piece is not
+// found.
 func (d *Desk) TimelapseStatus(ctx context.Context, studioID, pieceID string) (store.Timelapse, error) {
 	t, err := d.Store.Timelapse(ctx, studioID, pieceID)
-	if err != nil || !t.Stale() {
+	if err != nil || !(t.Stale() || t.Lost(d.now())) {
 		return t, err
 	}
 	return d.Store.RequestTimelapse(ctx, studioID, pieceID)

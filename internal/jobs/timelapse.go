@@ -157,7 +157,7 @@ func (w *timelapseWorker) make(ctx context.Context, job *river.Job[store.Timelap
 	}
 	defer os.RemoveAll(dir)
 
-	rep := &progress{ctx: ctx, st: w.st, a: a}
+	rep := &progress{ctx: ctx, st: w.st, log: w.log, a: a}
 	opt := imaging.TimelapseOptions{FFmpeg: w.ffmpeg}
 	var outs []made
 	mp4 := filepath.Join(dir, "timelapse.mp4")
@@ -262,6 +262,7 @@ func writeFile(path string, fn func(io.Writer) error) error {
 type progress struct {
 	ctx  context.Context
 	st   *store.Store
+	log  *slog.Logger
 	a    store.TimelapseJob
 	last time.Time
 }
@@ -276,7 +277,7 @@ func (p *progress) phase(from, to float64) func(done, total int) {
 		p.last = time.Now()
 		v := from + (to-from)*float64(done)/float64(total)
 		if err := p.st.TimelapseProgress(p.ctx, p.a.StudioID, p.a.PieceID, v); err != nil && p.ctx.Err() == nil {
-			slog.Default().Debug("time-lapse progress not recorded", "err", err)
+			p.log.WarnContext(p.ctx, "time-lapse progress not recorded", "piece", p.a.PieceID, "err", err)
 		}
 	}
 }

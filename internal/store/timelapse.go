@@ -29,6 +29,14 @@ const (
 // read does not deserve many.
 const TimelapseAttempts = 4
 
+// TimelapseLost is how long a time-lapse may say queued or running
+// without a sign of its job before a request enqueues a new one: a job
+// writes its progress every second or so while it runs, and River's
+// retries of a failed attempt come within minutes, so a row this old
+// lost its job (a job discarded by River's rescuer after a crash on its
+// last attempt, an archive restored without River's tables).
+const TimelapseLost = 30 * time.Minute
+
 // TimelapseJob makes the making-of time-lapse of a piece from its process
 // photos (package jobs works it).
 type TimelapseJob struct {
@@ -77,6 +85,12 @@ func (t Timelapse) Stale() bool {
 	return t.Status == TimelapseReady && t.Photos > 0 && t.Current != t.Fingerprint
 }
 
+// Lost reports whether the time-lapse says queued or running but its job
+// is gone (see TimelapseLost).
+func (t Timelapse) Lost(now time.Time) bool {
+	return t.Busy() && now.Sub(t.UpdatedAt) >= TimelapseLost
+}
+
 // Busy reports whether a job is making the time-lapse or about to.
 func (t Timelapse) Busy() bool {
 	return t.Status == TimelapseQueued || t.Status == TimelapseRunning
@@ -118,8 +132,9 @@ func (s *Store) TimelapsePhotos(ctx context.Context, studioID, pieceID string) (
 
 // RequestTimelapse asks for the piece's time-lapse to be made (again): the
 // row goes to queued, keeping the files made before, and the job is
-// enqueued, unless one is queued or running already. A piece without
-// process photos has nothing to make a time-lapse of.
+// enqueued, unless one is queued or running already (and not lost, see
+// TimelapseLost). A piece without process photos has nothing to make a
+// time-lapse of.
 func (s *Store) RequestTimelapse(ctx context.Context, studioID, pieceID string) (t Timelapse, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
 		if _, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, pieceID); err != nil {
@@ -131,7 +146,7 @@ func (s *Store) RequestTimelapse(ctx context.Context, studioID, pieceID string) 
 		if t.Photos == 0 {
 			return studio.Errorf(studio.Invalid, "This piece has no process photos yet: add photos of its stages first, then make the time-lapse.")
 		}
-		if t.Busy() {
+		if t.Busy() && !t.Lost(tx.now) {
 			return nil
 		}
 		if err := s.queueTimelapse(ctx, tx, studioID, pieceID); err != nil {
@@ -217,11 +232,14 @@ type TimelapseFiles struct {
 
 // FinishTimelapse records the files of a time-lapse made whole from the
 // photos whose fingerprint is given and marks it ready, in one
-// transaction: the files replace the previous ones at once. The previous
-// blobs, referred to by no row any more, go with the sweep.
+// transaction: the files replace the previous ones at once. The rows of
+// the previous files go (see dropReplaced), so that the sweep deletes
+// their blobs: a time-lapse remade at each new photo would otherwise keep
+// every older video.
 func (s *Store) FinishTimelapse(ctx context.Context, studioID, pieceID, fingerprint string, fs TimelapseFiles) (t Timelapse, err error) {
 	err = s.write(ctx, func(tx *Tx) error {
-		if _, err := pieceWhere(ctx, tx, "studio_id = $1 AND id = $2", studioID, pieceID); err != nil {
+		before, err := timelapseOf(ctx, tx, studioID, pieceID)
+		if err != nil {
 			return err
 		}
 		var ids [3]sql.NullString
@@ -237,7 +255,7 @@ func (s *Store) FinishTimelapse(ctx context.Context, studioID, pieceID, fingerpr
 			}
 			ids[i], sizes[i] = sql.NullString{String: rec.ID, Valid: true}, rec.Size
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO timelapses (studio_id, piece_id, status, progress, mp4_file_id, mp4_size, gif_file_id, gif_size,
+		_, err = tx.ExecContext(ctx, `INSERT INTO timelapses (studio_id, piece_id, status, progress, mp4_file_id, mp4_size, gif_file_id, gif_size,
 				poster_file_id, poster_size, fingerprint, error, updated_at)
 			VALUES ($1, $2, 'ready', 1, $3, $4, $5, $6, $7, $8, $9, '', $10)
 			ON CONFLICT (piece_id) DO UPDATE SET status = 'ready', progress = 1, mp4_file_id = $3, mp4_size = $4, gif_file_id = $5, gif_size = $6,
@@ -246,10 +264,30 @@ func (s *Store) FinishTimelapse(ctx context.Context, studioID, pieceID, fingerpr
 		if err != nil {
 			return err
 		}
+		for _, f := range []*studio.File{before.MP4, before.GIF, before.Poster} {
+			if f != nil && !slices.ContainsFunc(ids[:], func(id sql.NullString) bool { return id.String == f.ID }) {
+				if err := dropReplaced(ctx, tx, *f); err != nil {
+					return err
+				}
+			}
+		}
 		t, err = timelapseOf(ctx, tx, studioID, pieceID)
 		return err
 	})
 	return t, err
+}
+
+// dropReplaced deletes the row of a file a time-lapse no longer refers
+// to, unless something else does: the same bytes recorded once may be a
+// photo's too (files are kept once per studio and content), or another
+// piece's time-lapse.
+func dropReplaced(ctx context.Context, tx *Tx, f studio.File) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM files WHERE id = $1 AND studio_id = $2
+		AND NOT EXISTS (SELECT 1 FROM photos WHERE file_id = $1)
+		AND NOT EXISTS (SELECT 1 FROM photo_variants WHERE file_id = $1)
+		AND NOT EXISTS (SELECT 1 FROM timelapses WHERE mp4_file_id = $1 OR gif_file_id = $1 OR poster_file_id = $1)
+		AND content_type IN ('video/mp4', 'image/gif', 'image/jpeg') AND name LIKE 'timelapse%'`, f.ID, f.StudioID)
+	return err
 }
 
 // FailTimelapse records why an attempt at the time-lapse failed: the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -53,6 +54,17 @@ func TestTimelapseLifecycle(t *testing.T) {
 		if err != nil || len(photos) != 1 || photos[0].Stage != studio.Concept || fp != tl.Current || fp == "" {
 			t.Fatalf("photos: %+v %q, %v", photos, fp, err)
 		}
+		if tl, err := s.RequestTimelapse(ctx, st.ID, p.ID); err != nil || tl.Status != store.TimelapseQueued || timelapseJobs(t, s) != 1 {
+			t.Fatalf("asked again while queued: %+v, %v, %d jobs", tl, err, timelapseJobs(t, s))
+		}
+		// A row that says queued for longer than a job ever takes lost its
+		// job: asking again enqueues a new one.
+		if _, err := s.DB().ExecContext(ctx, `UPDATE timelapses SET updated_at = $1`, time.Now().Add(-time.Hour).UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RequestTimelapse(ctx, st.ID, p.ID); err != nil || timelapseJobs(t, s) != 2 {
+			t.Fatalf("asked again after the job was lost: %v, %d jobs", err, timelapseJobs(t, s))
+		}
 		if ok, err := s.StartTimelapse(ctx, st.ID, p.ID, fp); !ok || err != nil {
 			t.Fatalf("start: %v, %v", ok, err)
 		}
@@ -63,9 +75,9 @@ func TestTimelapseLifecycle(t *testing.T) {
 			t.Fatalf("running: %+v", tl)
 		}
 		files := store.TimelapseFiles{
-			MP4:    &studio.File{SHA256: tlSHA('m'), Size: 300, ContentType: "video/mp4", Name: "rose.mp4"},
-			GIF:    &studio.File{SHA256: tlSHA('g'), Size: 200, ContentType: "image/gif", Name: "rose.gif"},
-			Poster: &studio.File{SHA256: tlSHA('p'), Size: 100, ContentType: "image/jpeg", Name: "rose.jpg"},
+			MP4:    &studio.File{SHA256: tlSHA('m'), Size: 300, ContentType: "video/mp4", Name: "timelapse.mp4"},
+			GIF:    &studio.File{SHA256: tlSHA('g'), Size: 200, ContentType: "image/gif", Name: "timelapse.gif"},
+			Poster: &studio.File{SHA256: tlSHA('p'), Size: 100, ContentType: "image/jpeg", Name: "timelapse-poster.jpg"},
 		}
 		tl, err = s.FinishTimelapse(ctx, st.ID, p.ID, fp, files)
 		if err != nil || tl.Status != store.TimelapseReady || tl.Progress != 1 || tl.MP4 == nil || tl.MP4.SHA256 != tlSHA('m') ||
@@ -101,15 +113,36 @@ func TestTimelapseLifecycle(t *testing.T) {
 		if tl, _ = s.Timelapse(ctx, st.ID, p.ID); tl.Status != store.TimelapseFailed || tl.MP4 == nil {
 			t.Fatalf("the last attempt failed: %+v", tl)
 		}
-		// Without ffmpeg: a GIF and a poster, the old MP4 no longer referred to.
+		// Without ffmpeg: a GIF and a poster, the old MP4 no longer referred
+		// to and its row gone, so that the sweep reclaims its blob.
+		oldMP4 := tl.MP4
 		tl, err = s.FinishTimelapse(ctx, st.ID, p.ID, tl.Current, store.TimelapseFiles{GIF: files.GIF, Poster: files.Poster})
 		if err != nil || tl.MP4 != nil || tl.GIF == nil || tl.Status != store.TimelapseReady {
 			t.Fatalf("a GIF alone: %+v, %v", tl, err)
+		}
+		if _, err := s.File(ctx, st.ID, oldMP4.ID); studio.ErrorCode(err) != studio.NotFound {
+			t.Fatalf("the replaced MP4's row: %v", err)
+		}
+		if used, err := s.BlobInUse(ctx, oldMP4.SHA256); used || err != nil {
+			t.Fatalf("the replaced MP4's blob is still in use: %v, %v", used, err)
+		}
+		if _, err := s.File(ctx, st.ID, tl.GIF.ID); err != nil {
+			t.Fatalf("the GIF kept: %v", err)
 		}
 	})
 }
 
 func tlSHA(c byte) string { return strings.Repeat(string(c), 64) }
+
+// timelapseJobs counts the time-lapse jobs enqueued.
+func timelapseJobs(t *testing.T, s *store.Store) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'timelapse'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 // A restore brings the files of the time-lapses made (the blobs travel
 // with the files table) and enqueues again the job of one that was queued
