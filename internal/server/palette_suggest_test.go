@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"atelier/internal/files"
 	"atelier/internal/imaging"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -154,6 +155,40 @@ func TestPaletteSuggestOnThePiecePage(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, nil)
 	b, _, blobs := serveStudio(t, s, Config{})
 	ctx := context.Background()
+	ana, piece := paletteWebPiece(t, s, blobs)
+	page := "/pieces/" + piece
+	res, body := b.get(page)
+	want(t, res, body, 200, "Suggest a palette from the photos")
+	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"5"}}, nil)
+	want(t, res, body, 422, "must be 3 or 4")
+	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"4"}}, nil)
+	want(t, res, body, 303, page+"#palette-suggest")
+	res, body = b.get(page)
+	want(t, res, body, 200, "Palette suggested: 4 colours", "Use this palette", "/preview.png", "accent")
+	ps, err := s.LatestPaletteSuggestion(ctx, ana.ID, piece)
+	if err != nil || ps == nil {
+		t.Fatalf("no suggestion kept: %v", err)
+	}
+	res, body = b.get(page + "/palette/suggestions/" + ps.ID + "/preview.png")
+	want(t, res, body, 200)
+	if _, err := png.Decode(strings.NewReader(body)); err != nil {
+		t.Fatalf("the preview is no PNG: %v", err)
+	}
+	res, body = b.post(page+"/palette/suggestions/"+ps.ID+"/adopt", nil, nil)
+	want(t, res, body, 303, page+"#palette-suggest")
+	res, body = b.get(page)
+	want(t, res, body, 200, "The suggested palette is the piece&#39;s palette now: 4 colours.", "This is the piece's palette.")
+	if d, _ := s.Piece(ctx, ana.ID, piece); len(d.Palette) != 4 {
+		t.Fatalf("the palette: %+v", d.Palette)
+	}
+}
+
+// paletteWebPiece makes, in the studio set up through the pages, a
+// commission whose front reference is the four-colour photo (its blob
+// stored), accepted, its piece walked to the colour plan.
+func paletteWebPiece(t *testing.T, s *store.Store, blobs *files.Store) (studio.Studio, string) {
+	t.Helper()
+	ctx := context.Background()
 	ana, err := s.StudioBySlug(ctx, "ana")
 	if err != nil {
 		t.Fatal(err)
@@ -180,29 +215,5 @@ func TestPaletteSuggestOnThePiecePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.WalkPiece(t, s, ana.ID, piece.ID, studio.ColourPlan)
-	page := "/pieces/" + piece.ID
-	res, body := b.get(page)
-	want(t, res, body, 200, "Suggest a palette from the photos")
-	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"5"}}, nil)
-	want(t, res, body, 422, "must be 3 or 4")
-	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"4"}}, nil)
-	want(t, res, body, 303, page+"#palette-suggest")
-	res, body = b.get(page)
-	want(t, res, body, 200, "Palette suggested: 4 colours", "Use this palette", "/preview.png", "accent")
-	ps, err := s.LatestPaletteSuggestion(ctx, ana.ID, piece.ID)
-	if err != nil || ps == nil {
-		t.Fatalf("no suggestion kept: %v", err)
-	}
-	res, body = b.get(page + "/palette/suggestions/" + ps.ID + "/preview.png")
-	want(t, res, body, 200)
-	if _, err := png.Decode(strings.NewReader(body)); err != nil {
-		t.Fatalf("the preview is no PNG: %v", err)
-	}
-	res, body = b.post(page+"/palette/suggestions/"+ps.ID+"/adopt", nil, nil)
-	want(t, res, body, 303, page+"#palette-suggest")
-	res, body = b.get(page)
-	want(t, res, body, 200, "The suggested palette is the piece&#39;s palette now: 4 colours.", "This is the piece's palette.")
-	if d, _ := s.Piece(ctx, ana.ID, piece.ID); len(d.Palette) != 4 {
-		t.Fatalf("the palette: %+v", d.Palette)
-	}
+	return ana, piece.ID
 }
