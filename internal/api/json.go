@@ -155,8 +155,10 @@ func (w *walker) nested(d json.Delim, t reflect.Type, path string) error {
 				return err
 			}
 		}
-		_, _, err := w.token()
-		return err
+		if _, _, err := w.token(); err != nil {
+			return w.syntax(err) // a body that ends inside the array
+		}
+		return nil
 	}
 	return studio.FieldError(path, "must be "+typeWord(t))
 }
@@ -196,8 +198,10 @@ func (w *walker) object(t reflect.Type, path string) error {
 			return err
 		}
 	}
-	_, _, err := w.token()
-	return err
+	if _, _, err := w.token(); err != nil {
+		return w.syntax(err) // a body that ends inside the object
+	}
+	return nil
 }
 
 // fieldByKey finds the field encoding/json would decode key into: the

@@ -80,6 +80,8 @@ func TestDecodeIsStrict(t *testing.T) {
 		{"trailing garbage", `{"name":"a"}x`, 400, ""},
 		{"a syntax error", `{"name":"a",}`, 400, ""},
 		{"cut short", `{"name":"a`, 400, ""},
+		{"cut short after a value", `{"count":1`, 400, ""},
+		{"cut short inside an array", `{"tags":["a"`, 400, ""},
 		{"an invalid key", "{\"\xff\":1}", 400, ""},
 		{"a surrogate key", `{"\ud800":1}`, 400, ""},
 		{"a megabyte of unknown key", `{"` + big + `":1}`, 422, ""},

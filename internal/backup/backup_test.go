@@ -196,6 +196,7 @@ func TestRoundTripAcrossDatabases(t *testing.T) {
 				if got := blobsOf(t, dst); !reflect.DeepEqual(got, s.anaFiles) {
 					t.Fatalf("the restored file store holds %d blobs, want ana's %d", len(got), len(s.anaFiles))
 				}
+				checkMasks(t, dst.db, "ana")
 				p, err := dst.db.Authenticate(ctx, s.secret)
 				if err != nil || p.User.Email != "ana@example.com" || p.Studio.Slug != "ana" {
 					t.Fatalf("the token does not work after the move: %+v %v", p, err)

@@ -416,6 +416,7 @@ func TestNoInputIsAnInternalError(t *testing.T) {
 			{"POST /api/v1/pieces/{pid}/work", "assistant", `{"action":"@"}`},
 			{"POST /api/v1/pieces/{pid}/work", "assistant", `{"minutes":5,"stage":"@"}`},
 			{"PUT /api/v1/checklist/x", "owner", `{"stage":"@","label":"x","required":true}`},
+			{"PUT /api/v1/photos/x/mask", "owner", `{"rect":{"x":0,"y":0,"w":1,"h":1},"strokes":[{"kind":"@","points":[[0,0]],"width":1}]}`},
 		}
 		for _, b := range bodies {
 			method, path, _ := strings.Cut(b.route, " ")
@@ -431,7 +432,9 @@ func TestNoInputIsAnInternalError(t *testing.T) {
 			"DELETE /api/v1/tokens/@", "PATCH /api/v1/photos/@", "PUT /api/v1/clays/@", "PUT /api/v1/checklist/@", "DELETE /api/v1/checklist/@",
 			"PUT /api/v1/pieces/{pid}/checklist/@", "GET /api/v1/pieces/{pid}/photos/@/160", "GET /api/v1/commissions/{cid}/photos/@/400",
 			"POST /api/v1/public/studios/@/inquiries", "GET /p/@", "GET /s/@/commission", "GET /commissions/@", "GET /pieces/@",
-			"GET /api/v1/commissions?status=@", "GET /commissions?status=@", "GET /login?next=@", "POST /api/v1/files?name=@", "GET /p/{portal}?new=@"}
+			"GET /api/v1/commissions?status=@", "GET /commissions?status=@", "GET /login?next=@", "POST /api/v1/files?name=@", "GET /p/{portal}?new=@",
+			"PUT /api/v1/photos/@/mask", "GET /api/v1/photos/@/mask.png", "PUT /api/v1/photos/@/guides", "GET /api/v1/pieces/@/silhouette.pdf",
+			"GET /api/v1/pieces/{pid}/silhouette.pdf?paper=@", "GET /api/v1/pieces/{pid}/silhouette.pdf?height_mm=@"}
 		for _, route := range paths {
 			method, path, _ := strings.Cut(route, " ")
 			for _, v := range []string{"a%00b", "a%FFb", "a%C0%80b", strings.Repeat("x", 8000)} {

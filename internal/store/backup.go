@@ -65,6 +65,8 @@ func BackupTables() []BackupTable {
 		{Name: "commission_events", Owner: "studio_id", OrderBy: "id"},
 		{Name: "photos", Owner: "studio_id", OrderBy: "id"},
 		{Name: "photo_variants", Owner: "studio_id", OrderBy: "photo_id, size"},
+		{Name: "photo_masks", Owner: "studio_id", OrderBy: "photo_id, version"},
+		{Name: "face_guides", Owner: "studio_id", OrderBy: "photo_id"},
 		{Name: "messages", Owner: "studio_id", OrderBy: "id"},
 		{Name: "outbox", Owner: "studio_id", OrderBy: "id"},
 		{Name: "clay_brands", Owner: "studio_id", OrderBy: "key"},

@@ -34,6 +34,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	if err != nil {
 		tb.Fatal(err)
 	}
+	seedMasks(tb, s, studioID, d.Photos[0].ID, photoSHA)
 	variant := studio.File{StudioID: studioID, SHA256: variantSHA, ContentType: "image/jpeg"}
 	if err := s.AddPhotoVariants(ctx, studioID, d.Photos[0].ID, []store.PhotoVariant{{Size: 400, Width: 400, Height: 300, File: variant}}); err != nil {
 		tb.Fatal(err)
