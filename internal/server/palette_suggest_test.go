@@ -128,6 +128,21 @@ func TestPaletteSuggestThroughTheAPI(t *testing.T) {
 			t.Fatalf("by default: %v", again)
 		}
 
+		// Inside a figure's mask that leaves the hair out, the hair's
+		// colour is gone and the others share the figure.
+		maskFigure(t, f, s, photo)
+		masked := f.mustCall(t, "POST", base+"suggest", "assistant", `{"count":3}`, 201)
+		hair, _ := imaging.ParseHex(fourColours[1].hex)
+		for _, c := range masked["colors"].([]any) {
+			lab, _ := imaging.ParseHex(c.(map[string]any)["hex"].(string))
+			if imaging.DeltaE00(lab, hair) < 5 {
+				t.Fatalf("the hair outside the mask is in the palette: %v", masked["colors"])
+			}
+		}
+		if base := masked["colors"].([]any)[0].(map[string]any); base["share"].(float64) < 0.66 || base["share"].(float64) > 0.67 {
+			t.Fatalf("the skin's share inside the mask: %v", base)
+		}
+
 		sid := got["id"].(string)
 		res, _ := f.send(t, "GET", got["preview_url"].(string), "assistant", "", nil)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
@@ -216,4 +231,32 @@ func paletteWebPiece(t *testing.T, s *store.Store, blobs *files.Store) (studio.S
 	}
 	storetest.WalkPiece(t, s, ana.ID, piece.ID, studio.ColourPlan)
 	return ana, piece.ID
+}
+
+// maskFigure gives the photo a cut-out of everything but the hair (the
+// top right quarter of paletteImage).
+func maskFigure(t *testing.T, f *fixture, s *store.Store, photoID string) {
+	t.Helper()
+	m := image.NewGray(image.Rect(0, 0, 200, 100))
+	for y := range 100 {
+		for x := range 200 {
+			if x < 100 || y >= 50 {
+				m.Pix[y*m.Stride+x] = 255
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sha, size, err := f.blobs.Put(ctx, bytes.NewReader(buf.Bytes()), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.SavePhotoMask(ctx, f.ana.ID, photoID, store.NewPhotoMask{Request: []byte(`{"rect":{"x":0,"y":0,"w":200,"h":100}}`), AreaPx: 15000,
+		Width: 200, Height: 100, TopPx: 0, BottomPx: 100, File: studio.File{SHA256: sha, Size: size, ContentType: "image/png", Name: "mask.png"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
