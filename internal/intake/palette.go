@@ -120,8 +120,14 @@ func (d *Desk) paletteImage(ctx context.Context, studioID string, src store.Pale
 		return nil, nil, fmt.Errorf("intake: photo %s for a palette: %w", src.Photo.ID, err)
 	}
 	mask, err := d.FigureMask(ctx, studioID, src.Photo.ID)
-	if err != nil || mask == nil {
-		return r.Image, nil, err
+	if err != nil {
+		// The mask only narrows the pixels sampled: a mask that cannot be
+		// read costs that narrowing, not the palette.
+		d.Log.WarnContext(ctx, "a figure mask left out of a palette", "photo", src.Photo.ID, "err", err)
+		return r.Image, nil, nil
+	}
+	if mask == nil {
+		return r.Image, nil, nil
 	}
 	b := r.Image.Bounds()
 	return r.Image, imaging.ReduceMask(mask, b.Dx(), b.Dy()), nil

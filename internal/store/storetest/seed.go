@@ -60,7 +60,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	seedBake(tb, s, studioID, piece.ID)
 	seedEdition(tb, s, studioID)
 	seedMaterials(tb, s, studioID, piece.ID)
-	seedPaletteSuggestion(tb, s, studioID, piece.ID)
+	seedPaletteSuggestion(tb, s, studioID, piece.ID, d.Photos[0].ID)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
