@@ -21,7 +21,7 @@ import (
 // stands for the figure, and a fraction of the full photo's clustering
 // cost; for the preview, what the colour plan shows beside the photo.
 const (
-	paletteSide = 1000
+	paletteSide        = 1000
 	PalettePreviewSide = 800
 )
 
@@ -102,7 +102,7 @@ func (d *Desk) studioPaints(ctx context.Context, studioID string) ([]imaging.Pai
 // side, within the process's decoding budget, with its figure's mask
 // reduced alike (nil when there is none).
 func (d *Desk) paletteImage(ctx context.Context, studioID string, src store.PaletteSource, long int) (image.Image, *image.Gray, error) {
-	data, err := d.paletteOriginal(ctx, src.File)
+	data, err := d.readFile(ctx, src.File)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,27 +119,18 @@ func (d *Desk) paletteImage(ctx context.Context, studioID string, src store.Pale
 	if err != nil {
 		return nil, nil, fmt.Errorf("intake: photo %s for a palette: %w", src.Photo.ID, err)
 	}
-	mask, err := d.paletteMask(ctx, studioID, src.Photo.ID)
-	if err != nil || mask == nil {
-		return r.Image, nil, err
+	mask, err := d.FigureMask(ctx, studioID, src.Photo.ID)
+	if err != nil {
+		// The mask only narrows the pixels sampled: a mask that cannot be
+		// read costs that narrowing, not the palette.
+		d.Log.WarnContext(ctx, "a figure mask left out of a palette", "photo", src.Photo.ID, "err", err)
+		return r.Image, nil, nil
+	}
+	if mask == nil {
+		return r.Image, nil, nil
 	}
 	b := r.Image.Bounds()
 	return r.Image, imaging.ReduceMask(mask, b.Dx(), b.Dy()), nil
-}
-
-// paletteOriginal reads a stored original whole: its size is known from its
-// row (and was bounded at upload), and the decoder seeks.
-func (d *Desk) paletteOriginal(ctx context.Context, f studio.File) ([]byte, error) {
-	rc, err := d.Files.Open(ctx, f.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data := make([]byte, f.Size)
-	if _, err := io.ReadFull(rc, data); err != nil {
-		return nil, fmt.Errorf("intake: reading blob %s of %d bytes: %w", f.SHA256, f.Size, err)
-	}
-	return data, nil
 }
 
 // PalettePreview draws the suggestion's first photo (the front, by

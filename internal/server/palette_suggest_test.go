@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"atelier/internal/files"
 	"atelier/internal/imaging"
 	"atelier/internal/store"
 	"atelier/internal/store/storetest"
@@ -127,6 +128,21 @@ func TestPaletteSuggestThroughTheAPI(t *testing.T) {
 			t.Fatalf("by default: %v", again)
 		}
 
+		// Inside a figure's mask that leaves the hair out, the hair's
+		// colour is gone and the others share the figure.
+		maskFigure(t, f, s, photo)
+		masked := f.mustCall(t, "POST", base+"suggest", "assistant", `{"count":3}`, 201)
+		hair, _ := imaging.ParseHex(fourColours[1].hex)
+		for _, c := range masked["colors"].([]any) {
+			lab, _ := imaging.ParseHex(c.(map[string]any)["hex"].(string))
+			if imaging.DeltaE00(lab, hair) < 5 {
+				t.Fatalf("the hair outside the mask is in the palette: %v", masked["colors"])
+			}
+		}
+		if base := masked["colors"].([]any)[0].(map[string]any); base["share"].(float64) < 0.66 || base["share"].(float64) > 0.67 {
+			t.Fatalf("the skin's share inside the mask: %v", base)
+		}
+
 		sid := got["id"].(string)
 		res, _ := f.send(t, "GET", got["preview_url"].(string), "assistant", "", nil)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
@@ -154,6 +170,40 @@ func TestPaletteSuggestOnThePiecePage(t *testing.T) {
 	s := storetest.Open(t, store.SQLite, nil)
 	b, _, blobs := serveStudio(t, s, Config{})
 	ctx := context.Background()
+	ana, piece := paletteWebPiece(t, s, blobs)
+	page := "/pieces/" + piece
+	res, body := b.get(page)
+	want(t, res, body, 200, "Suggest a palette from the photos")
+	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"5"}}, nil)
+	want(t, res, body, 422, "must be 3 or 4")
+	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"4"}}, nil)
+	want(t, res, body, 303, page+"#palette-suggest")
+	res, body = b.get(page)
+	want(t, res, body, 200, "Palette suggested: 4 colours", "Use this palette", "/preview.png", "accent")
+	ps, err := s.LatestPaletteSuggestion(ctx, ana.ID, piece)
+	if err != nil || ps == nil {
+		t.Fatalf("no suggestion kept: %v", err)
+	}
+	res, body = b.get(page + "/palette/suggestions/" + ps.ID + "/preview.png")
+	want(t, res, body, 200)
+	if _, err := png.Decode(strings.NewReader(body)); err != nil {
+		t.Fatalf("the preview is no PNG: %v", err)
+	}
+	res, body = b.post(page+"/palette/suggestions/"+ps.ID+"/adopt", nil, nil)
+	want(t, res, body, 303, page+"#palette-suggest")
+	res, body = b.get(page)
+	want(t, res, body, 200, "The suggested palette is the piece&#39;s palette now: 4 colours.", "This is the piece's palette.")
+	if d, _ := s.Piece(ctx, ana.ID, piece); len(d.Palette) != 4 {
+		t.Fatalf("the palette: %+v", d.Palette)
+	}
+}
+
+// paletteWebPiece makes, in the studio set up through the pages, a
+// commission whose front reference is the four-colour photo (its blob
+// stored), accepted, its piece walked to the colour plan.
+func paletteWebPiece(t *testing.T, s *store.Store, blobs *files.Store) (studio.Studio, string) {
+	t.Helper()
+	ctx := context.Background()
 	ana, err := s.StudioBySlug(ctx, "ana")
 	if err != nil {
 		t.Fatal(err)
@@ -180,29 +230,33 @@ func TestPaletteSuggestOnThePiecePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.WalkPiece(t, s, ana.ID, piece.ID, studio.ColourPlan)
-	page := "/pieces/" + piece.ID
-	res, body := b.get(page)
-	want(t, res, body, 200, "Suggest a palette from the photos")
-	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"5"}}, nil)
-	want(t, res, body, 422, "must be 3 or 4")
-	res, body = b.post(page+"/palette/suggest", url.Values{"count": {"4"}}, nil)
-	want(t, res, body, 303, page+"#palette-suggest")
-	res, body = b.get(page)
-	want(t, res, body, 200, "Palette suggested: 4 colours", "Use this palette", "/preview.png", "accent")
-	ps, err := s.LatestPaletteSuggestion(ctx, ana.ID, piece.ID)
-	if err != nil || ps == nil {
-		t.Fatalf("no suggestion kept: %v", err)
+	return ana, piece.ID
+}
+
+// maskFigure gives the photo a cut-out of everything but the hair (the
+// top right quarter of paletteImage).
+func maskFigure(t *testing.T, f *fixture, s *store.Store, photoID string) {
+	t.Helper()
+	m := image.NewGray(image.Rect(0, 0, 200, 100))
+	for y := range 100 {
+		for x := range 200 {
+			if x < 100 || y >= 50 {
+				m.Pix[y*m.Stride+x] = 255
+			}
+		}
 	}
-	res, body = b.get(page + "/palette/suggestions/" + ps.ID + "/preview.png")
-	want(t, res, body, 200)
-	if _, err := png.Decode(strings.NewReader(body)); err != nil {
-		t.Fatalf("the preview is no PNG: %v", err)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		t.Fatal(err)
 	}
-	res, body = b.post(page+"/palette/suggestions/"+ps.ID+"/adopt", nil, nil)
-	want(t, res, body, 303, page+"#palette-suggest")
-	res, body = b.get(page)
-	want(t, res, body, 200, "The suggested palette is the piece&#39;s palette now: 4 colours.", "This is the piece's palette.")
-	if d, _ := s.Piece(ctx, ana.ID, piece.ID); len(d.Palette) != 4 {
-		t.Fatalf("the palette: %+v", d.Palette)
+	ctx := context.Background()
+	sha, size, err := f.blobs.Put(ctx, bytes.NewReader(buf.Bytes()), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.SavePhotoMask(ctx, f.ana.ID, photoID, store.NewPhotoMask{Request: []byte(`{"rect":{"x":0,"y":0,"w":200,"h":100}}`), AreaPx: 15000,
+		Width: 200, Height: 100, TopPx: 0, BottomPx: 100, File: studio.File{SHA256: sha, Size: size, ContentType: "image/png", Name: "mask.png"}})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

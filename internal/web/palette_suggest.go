@@ -54,10 +54,10 @@ func (w *Web) paletteSuggestCardOf(r *http.Request, p studio.Principal, d store.
 	}
 	card.Suggestion, card.Count = ps, strconv.Itoa(ps.Count)
 	card.Mean, card.P95 = fmt.Sprintf("%.1f", ps.MeanDeltaE), fmt.Sprintf("%.1f", ps.P95DeltaE)
-	base := "/pieces/" + d.ID + "/palette/suggestions/" + ps.ID
-	card.Preview = base + "/preview.png"
-	if len(ps.PhotoIDs) > 0 {
-		if ph, err := w.store.PiecePhoto(r.Context(), p.Studio.ID, d.ID, ps.PhotoIDs[0]); err == nil && ph.Variants[studio.VariantSizes[1]] != "" {
+	// A photo deleted since has no preview to draw.
+	if ph, err := w.store.PiecePhoto(r.Context(), p.Studio.ID, d.ID, firstPhoto(ps.PhotoIDs)); err == nil {
+		card.Preview = "/pieces/" + d.ID + "/palette/suggestions/" + ps.ID + "/preview.png"
+		if ph.Variants[studio.VariantSizes[1]] != "" {
 			card.Photo = "/pieces/" + d.ID + "/photos/" + ph.ID + "/" + strconv.Itoa(studio.VariantSizes[1])
 		}
 	}
@@ -70,6 +70,14 @@ func (w *Web) paletteSuggestCardOf(r *http.Request, p studio.Principal, d store.
 	}
 	card.Adopted = samePalette(d.Palette, ps.PaletteColours())
 	return card
+}
+
+// firstPhoto is the photo a suggestion's preview is drawn from.
+func firstPhoto(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 func samePalette(a, b []studio.Colour) bool {

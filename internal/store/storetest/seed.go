@@ -61,7 +61,7 @@ func SeedCommission(tb testing.TB, s *store.Store, studioID, photoSHA, variantSH
 	seedEdition(tb, s, studioID)
 	seedMaterials(tb, s, studioID, piece.ID)
 	seedTimelapse(tb, s, studioID, piece.ID, variantSHA)
-	seedPaletteSuggestion(tb, s, studioID, piece.ID)
+	seedPaletteSuggestion(tb, s, studioID, piece.ID, d.Photos[0].ID)
 	if _, err := s.StartWork(ctx, studioID, piece.ID, ""); err != nil {
 		tb.Fatal(err)
 	}
