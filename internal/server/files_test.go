@@ -49,8 +49,10 @@ func (f *fixture) upload(t *testing.T, who string, body []byte, query string) (*
 }
 
 func TestFileUploads(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		filestest.Each(t, func(t *testing.T, blobs *files.Store, dir string) { testFileUploads(t, newFixtureOn(t, s, blobs, dir)) })
+	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
+		filestest.Each(t, func(t *testing.T, blobs *files.Store, dir string) {
+			testFileUploads(t, newFixtureOn(t, storetest.Open(t, d, nil), blobs, dir))
+		})
 	})
 }
 
