@@ -53,7 +53,9 @@ func TestCluster(t *testing.T) {
 	if os.Getenv("ATELIER_TEST_CLUSTER") != "1" {
 		t.Skip("the cluster test runs with ATELIER_TEST_CLUSTER=1 (it needs PostgreSQL, nginx and SeaweedFS; .ci/run sets it)")
 	}
+	began := time.Now()
 	c := newCluster(t)
+	t.Logf("cluster: built, migrated and started in %s", time.Since(began).Round(time.Millisecond))
 	seconds := 60
 	if s := os.Getenv("ATELIER_CLUSTER_SECONDS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -267,8 +269,18 @@ func (c *cluster) stopAll() {
 		c.kill(i)
 	}
 	if c.nginxIn != nil {
-		c.nginxIn.Process.Kill()
-		c.nginxIn.Wait()
+		// nginx's workers outlive a master killed outright: stop the whole
+		// group, politely first.
+		pid := c.nginxIn.Process.Pid
+		syscall.Kill(-pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { c.nginxIn.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+		syscall.Kill(-pid, syscall.SIGKILL)
+		<-done
 	}
 }
 
@@ -335,7 +347,7 @@ func (c *cluster) startNginx(t *testing.T, nginx string, port int) {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting nginx: %v", err)
 	}
@@ -837,15 +849,34 @@ func (w *workload) check(t *testing.T) {
 
 	// Jobs: every photo gets its three variants and every timer fires,
 	// within a bound, on whichever instance runs them.
-	waitFor(t, 120*time.Second, "every photo's three variants", func() (bool, string) {
+	waiting := time.Now()
+	waitFor(t, 180*time.Second, "every photo's three variants", func() (bool, string) {
 		n := count(`SELECT count(*) FROM photos p WHERE p.studio_id = $1 AND (SELECT count(*) FROM photo_variants v WHERE v.photo_id = p.id) <> 3`, studioID)
 		return n == 0, fmt.Sprintf("%d photos without their three variants", n)
 	})
-	waitFor(t, 120*time.Second, "every dry timer to fire", func() (bool, string) {
+	waitFor(t, 180*time.Second, "every dry timer to fire", func() (bool, string) {
 		n := count(`SELECT count(*) FROM timers WHERE studio_id = $1 AND fired_at IS NULL`, studioID)
 		return n == 0, fmt.Sprintf("%d timers not fired", n)
 	})
 	timers := count(`SELECT count(*) FROM timers WHERE studio_id = $1`, studioID)
+	p("cluster: the jobs were done %s after the load stopped", time.Since(waiting).Round(time.Millisecond))
+	// No job gave up (discarded) or is waiting to try again after an
+	// error; a job the killed instance was running was rescued.
+	jobs := map[string]int{}
+	jr, err := w.c.db.Query(`SELECT kind, state, count(*) FROM river_job WHERE state IN ('discarded', 'retryable', 'cancelled') GROUP BY kind, state`)
+	must(t, err)
+	for jr.Next() {
+		var kind, state string
+		var n int
+		must(t, jr.Scan(&kind, &state, &n))
+		jobs[kind+" "+state] = n
+	}
+	must(t, jr.Err())
+	jr.Close()
+	if len(jobs) > 0 {
+		t.Errorf("jobs that did not complete: %s", describe(jobs))
+	}
+	completed := count(`SELECT count(*) FROM river_job WHERE state = 'completed'`)
 
 	// Blobs: every photo and every variant is readable from the bucket,
 	// and its content is the hash it is stored under.
@@ -879,7 +910,7 @@ func (w *workload) check(t *testing.T) {
 		t.Errorf("lost session: %s", l)
 	}
 	p("cluster: %d inquiries (%d commissions stored), %d photos with 3 variants each, %d blobs read back from the bucket", len(w.inquiry), commissions, photos, len(shas))
-	p("cluster: %d pieces (%d delivered), %d coats, %d dry timers fired", len(w.pieces), w.doneWith, coats, timers)
+	p("cluster: %d pieces (%d delivered), %d coats, %d timers fired, %d jobs completed", len(w.pieces), w.doneWith, coats, timers, completed)
 	p("cluster: %d sign-ins, %d signed-in pages on any instance, %d sessions lost", w.logins, w.authed, len(w.lost))
 	t.Log("\n" + sum.String())
 	fmt.Print(sum.String())
