@@ -79,6 +79,7 @@ type cluster struct {
 	blobs   *files.Store
 	ports   [instances]int
 	procs   [instances]*exec.Cmd
+	exited  [instances]chan struct{}
 	base    string // nginx
 	token   string
 	users   []string // e-mail addresses that sign in through the form
@@ -106,6 +107,7 @@ func newCluster(t *testing.T) *cluster {
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	c := &cluster{t: t, dir: dir, bin: filepath.Join(dir, "atelier")}
 
+	readSources(t)
 	build := exec.Command("go", "build", "-o", c.bin, "atelier/cmd/atelier")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building atelier: %v\n%s", err, out)
@@ -145,11 +147,43 @@ func newCluster(t *testing.T) *cluster {
 		c.start(t, i)
 	}
 	for i := range instances {
-		c.waitReady(t, "http://127.0.0.1:"+strconv.Itoa(c.ports[i]), 60*time.Second)
+		c.waitInstance(t, i)
 	}
 	c.startNginx(t, nginx, ports[instances])
 	c.waitReady(t, c.base, 20*time.Second)
 	return c
+}
+
+// readSources reads every file the binary is built from. The test runs a
+// binary it builds, which go test's cache knows nothing of; the cache does
+// note the files a test opens, so a change to any of them runs it again.
+func readSources(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != ".." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if name := d.Name(); strings.HasSuffix(name, "_test.go") || !(strings.HasSuffix(name, ".go") || strings.HasSuffix(name, ".sql") ||
+			strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".js") ||
+			strings.HasSuffix(name, ".css") || strings.HasSuffix(name, ".conf") || name == "go.mod" || name == "go.sum") {
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, f)
+		f.Close()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // database creates a fresh database on the machine's PostgreSQL (the
@@ -251,7 +285,9 @@ func (c *cluster) start(t *testing.T, i int) {
 	}
 	log.Close()
 	c.procs[i] = cmd
-	go cmd.Wait()
+	exited := make(chan struct{})
+	c.exited[i] = exited
+	go func() { cmd.Wait(); close(exited) }()
 }
 
 // kill ends instance i at once, as a lost machine would.
@@ -291,6 +327,40 @@ func (c *cluster) instanceLog(i int) string {
 		b = b[len(b)-3000:]
 	}
 	return string(b)
+}
+
+// waitInstance waits until instance i is ready, and fails at once with
+// its log when it exits instead.
+func (c *cluster) waitInstance(t *testing.T, i int) {
+	t.Helper()
+	c.mu.Lock()
+	exited := c.exited[i]
+	c.mu.Unlock()
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		deadline := time.Now().Add(90 * time.Second)
+		for time.Now().Before(deadline) {
+			if res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(c.ports[i]) + "/readyz"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					return
+				}
+			}
+			select {
+			case <-exited:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	<-ready
+	select {
+	case <-exited:
+		t.Fatalf("instance %d exited:\n%s", i, c.instanceLog(i))
+	default:
+	}
+	c.waitReady(t, "http://127.0.0.1:"+strconv.Itoa(c.ports[i]), time.Second)
 }
 
 func (c *cluster) waitReady(t *testing.T, base string, limit time.Duration) {
@@ -521,7 +591,7 @@ func (w *workload) run(t *testing.T, d time.Duration) {
 		w.mu.Unlock()
 	})
 	wg.Wait()
-	w.c.waitReady(t, "http://127.0.0.1:"+strconv.Itoa(w.c.ports[1]), 30*time.Second)
+	w.c.waitInstance(t, 1)
 }
 
 // inquire sends a public inquiry with one to three small photos, each
