@@ -554,6 +554,9 @@ func (w *workload) run(t *testing.T, d time.Duration) {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
 				w.inquire(i)
+				// A client takes a moment to fill in the next form; without
+				// it inquiries crowd out the rest of the load.
+				time.Sleep(50 * time.Millisecond)
 			}
 		})
 	}
@@ -715,10 +718,13 @@ func (w *workload) stageStep(id, path, stage string, p map[string]any, oven stri
 		}
 	case "finish":
 		coats := passCoats(p)
-		// A coat goes on a dry one; the dry time is a minute, so each coat
-		// is logged as put on up to 55 s ago and its timer fires soon.
-		at := time.Now().Add(-55 * time.Second)
+		// A coat goes on a dry one; the dry time is a minute. The first
+		// coat of a pass is logged as put on two minutes ago (its timer is
+		// due at once), the second 55 s ago (due in a few seconds), so a
+		// piece gets through the finish within the load's minute.
+		at := time.Now().Add(-115 * time.Second)
 		if len(coats) > 0 {
+			at = time.Now().Add(-55 * time.Second)
 			dry, _ := time.Parse(time.RFC3339Nano, coats[len(coats)-1]["dry_at"].(string))
 			if wait := time.Until(dry); wait > 0 {
 				time.Sleep(min(wait+50*time.Millisecond, 2*time.Second))
@@ -961,26 +967,50 @@ func (w *workload) check(t *testing.T) {
 	}
 	must(t, rows.Err())
 	rows.Close()
-	for _, sha := range shas {
-		r, err := w.c.blobs.Open(ctx, sha)
-		if err != nil {
-			t.Errorf("blob %s: %v", sha, err)
-			continue
-		}
-		h := sha256.New()
-		_, err = io.Copy(h, r)
-		r.Close()
-		if err != nil || hex.EncodeToString(h.Sum(nil)) != sha {
-			t.Errorf("blob %s does not read back whole from S3 (%v)", sha, err)
-		}
+	// Eight readers at a time: thousands of small blobs, one by one, would
+	// take longer than the load did.
+	var rg sync.WaitGroup
+	todo := make(chan string)
+	for range 8 {
+		rg.Go(func() {
+			for sha := range todo {
+				r, err := w.c.blobs.Open(ctx, sha)
+				if err != nil {
+					t.Errorf("blob %s: %v", sha, err)
+					continue
+				}
+				h := sha256.New()
+				_, err = io.Copy(h, r)
+				r.Close()
+				if err != nil || hex.EncodeToString(h.Sum(nil)) != sha {
+					t.Errorf("blob %s does not read back whole from the bucket (%v)", sha, err)
+				}
+			}
+		})
 	}
+	for _, sha := range shas {
+		todo <- sha
+	}
+	close(todo)
+	rg.Wait()
 	photos := count(`SELECT count(*) FROM photos WHERE studio_id = $1`, studioID)
+	stages := map[string]int{}
+	sr, err := w.c.db.Query(`SELECT stage, count(*) FROM pieces WHERE studio_id = $1 GROUP BY stage`, studioID)
+	must(t, err)
+	for sr.Next() {
+		var stage string
+		var n int
+		must(t, sr.Scan(&stage, &n))
+		stages[stage] = n
+	}
+	must(t, sr.Err())
+	sr.Close()
 
 	for _, l := range w.lost[:min(len(w.lost), 5)] {
 		t.Errorf("lost session: %s", l)
 	}
 	p("cluster: %d inquiries (%d commissions stored), %d photos with 3 variants each, %d blobs read back from the bucket", len(w.inquiry), commissions, photos, len(shas))
-	p("cluster: %d pieces (%d delivered), %d coats, %d timers fired, %d jobs completed", len(w.pieces), w.doneWith, coats, timers, completed)
+	p("cluster: %d pieces %s (%d delivered), %d coats, %d timers fired, %d jobs completed", len(w.pieces), describe(stages), w.doneWith, coats, timers, completed)
 	p("cluster: %d sign-ins, %d signed-in pages on any instance, %d sessions lost", w.logins, w.authed, len(w.lost))
 	t.Log("\n" + sum.String())
 	fmt.Print(sum.String())
