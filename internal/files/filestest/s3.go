@@ -127,6 +127,7 @@ func launchWeed() (string, error) {
 	if bin == "" {
 		return "", errors.New("set ATELIER_TEST_WEED to a SeaweedFS binary (.ci/seaweedfs builds one and prints its path)")
 	}
+	removeOldWeedDirs(2 * time.Hour)
 	dir, err := os.MkdirTemp("", "atelier-weed-")
 	if err != nil {
 		return "", err
@@ -216,4 +217,17 @@ func freePorts(n int) ([]int, error) {
 		return nil, errors.New("no free ports")
 	}
 	return ports, nil
+}
+
+// removeOldWeedDirs removes the data folders of test SeaweedFS servers of
+// earlier test processes: a server dies with its process, but nothing is
+// left to remove its folder. Only folders untouched for a while go, so
+// that a test process running beside this one keeps its own.
+func removeOldWeedDirs(age time.Duration) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "atelier-weed-*"))
+	for _, dir := range old {
+		if fi, err := os.Stat(filepath.Join(dir, "weed.log")); err == nil && time.Since(fi.ModTime()) > age {
+			os.RemoveAll(dir)
+		}
+	}
 }
