@@ -83,17 +83,10 @@ func archivePhoto(ctx context.Context, tx *Tx, studioID string, p studio.Piece) 
 // PiecePhoto finds a photo of a piece of the studio: one of its own or a
 // reference of its commission, as the archive shows them.
 func (s *Store) PiecePhoto(ctx context.Context, studioID, pieceID, photoID string) (ph studio.Photo, err error) {
-	err = s.read(ctx, func(tx *Tx) error {
-		list, err := photosWhere(ctx, tx, `p.studio_id = $1 AND p.id = $2 AND (p.piece_id = $3 OR p.commission_id =
+	err = s.read(ctx, func(tx *Tx) (err error) {
+		ph, err = onePhoto(ctx, tx, `p.studio_id = $1 AND p.id = $2 AND (p.piece_id = $3 OR p.commission_id =
 			(SELECT commission_id FROM pieces WHERE studio_id = $1 AND id = $3))`, studioID, photoID, pieceID)
-		if err != nil {
-			return err
-		}
-		if len(list) == 0 {
-			return notFound("photo")
-		}
-		ph = list[0]
-		return nil
+		return err
 	})
 	return ph, err
 }

@@ -42,14 +42,10 @@ func (s *Store) UpdatePhoto(ctx context.Context, studioID, id string, shared *bo
 		}
 	}
 	err = s.write(ctx, func(tx *Tx) error {
-		list, err := photosWhere(ctx, tx, "p.studio_id = $1 AND p.id = $2", studioID, id)
-		if err != nil {
+		var err error
+		if ph, err = onePhoto(ctx, tx, "p.studio_id = $1 AND p.id = $2", studioID, id); err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return notFound("photo")
-		}
-		ph = list[0]
 		if ph.Kind != studio.ProcessPhoto && shared != nil {
 			return studio.FieldError("shared", "only process photos are shared; reference photos came from the client")
 		}
