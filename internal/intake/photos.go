@@ -113,7 +113,10 @@ func formatOf(contentType string) string {
 }
 
 // ServeBlob streams a stored file with headers that keep it from running
-// as a page of this origin. disposition may be empty.
+// as a page of this origin. disposition may be empty. The ETag is the
+// content's hash, which names it exactly, and byte ranges are answered
+// when the store's reader can seek (phones ask for ranges to play a video
+// inline).
 func (d *Desk) ServeBlob(w http.ResponseWriter, r *http.Request, f studio.File, cache, disposition string) error {
 	rc, err := d.Files.Open(r.Context(), f.SHA256)
 	if err != nil {
@@ -122,12 +125,18 @@ func (d *Desk) ServeBlob(w http.ResponseWriter, r *http.Request, f studio.File, 
 	defer rc.Close()
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", cache)
+	h.Set("ETag", strconv.Quote(f.SHA256))
 	if disposition != "" {
 		h.Set("Content-Disposition", disposition)
 	}
+	if rs, ok := rc.(io.ReadSeeker); ok {
+		http.ServeContent(w, r, "", f.CreatedAt, rs)
+		return nil
+	}
+	// A blob store whose reader cannot seek: the whole file, no ranges.
+	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	if _, err := io.Copy(w, rc); err != nil {
 		d.Log.WarnContext(r.Context(), "download interrupted", "err", err)
 	}

@@ -2,9 +2,7 @@ package intake
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strconv"
 
 	"atelier/internal/store"
 	"atelier/internal/studio"
@@ -56,26 +54,7 @@ func (d *Desk) ServeTimelapseFile(w http.ResponseWriter, r *http.Request, studio
 		}
 		return studio.Errorf(studio.NotFound, "The time-lapse is not ready yet.")
 	}
-	rc, err := d.Files.Open(r.Context(), f.SHA256)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	// The content behind the address changes when the video is remade: a
-	// short private cache, revalidated by its ETag (the content's hash).
-	h.Set("Cache-Control", "private, max-age=60")
-	h.Set("ETag", strconv.Quote(f.SHA256))
-	if rs, ok := rc.(io.ReadSeeker); ok {
-		http.ServeContent(w, r, "", f.CreatedAt, rs)
-		return nil
-	}
-	// A blob store whose reader cannot seek: the whole file, no ranges.
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	if _, err := io.Copy(w, rc); err != nil {
-		d.Log.WarnContext(r.Context(), "time-lapse download interrupted", "err", err)
-	}
-	return nil
+	// short private cache, revalidated by its ETag.
+	return d.ServeBlob(w, r, *f, "private, max-age=60", "")
 }
