@@ -43,6 +43,12 @@ type config struct {
 	// FFmpeg is the ffmpeg program the time-lapse job runs (serve's
 	// --ffmpeg, ATELIER_FFMPEG); "ffmpeg" is looked up on PATH.
 	FFmpeg string
+	// Demo is serve's --demo: a demonstration studio in its own data
+	// directory.
+	Demo bool
+	// AllowPrivateWitnesses lets witness servers sit on private addresses
+	// (ATELIER_WITNESS_ALLOW_PRIVATE=1, for tests and closed networks).
+	AllowPrivateWitnesses bool
 }
 
 // newFlags starts a subcommand's flag set with the flags every subcommand

@@ -15,35 +15,9 @@ import (
 )
 
 func serve(ctx context.Context, args []string, e env) error {
-	var c config
-	var demoMode bool
-	fs := newFlags("serve", e, &c)
-	fs.BoolVar(&demoMode, "demo", false, "start with a demonstration studio, in a data directory of its own ("+demoDataDir+" unless --data or ATELIER_DATA names one)")
-	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
-	fs.StringVar(&c.FFmpeg, "ffmpeg", orDefault(e.getenv("ATELIER_FFMPEG"), "ffmpeg"), "the ffmpeg program that makes the time-lapse videos (without one they are GIFs)")
-	if err := durationFlag(fs, e, &c.ShutdownTimeout, "shutdown-timeout", "ATELIER_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout,
-		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
+	c, err := serveConfig(args, e)
+	if err != nil {
 		return err
-	}
-	if err := durationFlag(fs, e, &c.DrainDelay, "drain-delay", "ATELIER_DRAIN_DELAY", 0,
-		"how long to keep serving after SIGTERM, with /readyz saying 503, before the listener closes (a load balancer's check interval)"); err != nil {
-		return err
-	}
-	if err := parse(fs, args, e, &c); err != nil {
-		return err
-	}
-	if c.DrainDelay < 0 {
-		fmt.Fprintf(e.stderr, "%s: --drain-delay must not be negative\n", fs.Name())
-		return errUsage
-	}
-	if c.ShutdownTimeout <= 0 {
-		fmt.Fprintf(e.stderr, "%s: --shutdown-timeout must be positive\n", fs.Name())
-		return errUsage
-	}
-	if demoMode {
-		if err := useDemoData(fs, e, &c); err != nil {
-			return err
-		}
 	}
 	log := slog.New(requestid.Handler{Handler: slog.NewJSONHandler(e.stderr, nil)})
 	started := time.Now()
@@ -74,14 +48,14 @@ func serve(ctx context.Context, args []string, e env) error {
 		log.Error("deleting leftovers of interrupted writes", "err", err)
 	}
 	var login *demo.Login
-	if demoMode {
+	if c.Demo {
 		log.Info("making the demonstration studio", "data", c.DataDir)
 		if login, err = seedDemo(ctx, c, st, blobs); err != nil {
 			return err
 		}
 	}
 
-	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, BaseURL: c.BaseURL, AllowPrivateWitnesses: e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"}
+	jobsCfg := jobs.Config{Files: blobs, Log: log, Now: c.Now, BaseURL: c.BaseURL, AllowPrivateWitnesses: c.AllowPrivateWitnesses}
 	jobsCfg.FFmpeg = c.FFmpeg
 	if c.Mail != nil {
 		jobsCfg.Mailer = mail.NewSender(*c.Mail, nil)
@@ -139,4 +113,40 @@ func migrate(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "%s schema at version %d\n", st.Dialect(), v)
 	return nil
+}
+
+// serveConfig reads serve's flags and environment: everything an instance
+// is told before it opens anything. The deploy files are checked with it.
+func serveConfig(args []string, e env) (config, error) {
+	var c config
+	fs := newFlags("serve", e, &c)
+	fs.BoolVar(&c.Demo, "demo", false, "start with a demonstration studio, in a data directory of its own ("+demoDataDir+" unless --data or ATELIER_DATA names one)")
+	fs.StringVar(&c.Addr, "addr", orDefault(e.getenv("ATELIER_ADDR"), ":8080"), "address to listen on")
+	fs.StringVar(&c.FFmpeg, "ffmpeg", orDefault(e.getenv("ATELIER_FFMPEG"), "ffmpeg"), "the ffmpeg program that makes the time-lapse videos (without one they are GIFs)")
+	if err := durationFlag(fs, e, &c.ShutdownTimeout, "shutdown-timeout", "ATELIER_SHUTDOWN_TIMEOUT", server.DefaultShutdownTimeout,
+		"how long requests may finish after SIGTERM before they are cancelled"); err != nil {
+		return c, err
+	}
+	if err := durationFlag(fs, e, &c.DrainDelay, "drain-delay", "ATELIER_DRAIN_DELAY", 0,
+		"how long to keep serving after SIGTERM, with /readyz saying 503, before the listener closes (a load balancer's check interval)"); err != nil {
+		return c, err
+	}
+	if err := parse(fs, args, e, &c); err != nil {
+		return c, err
+	}
+	if c.DrainDelay < 0 {
+		fmt.Fprintf(e.stderr, "%s: --drain-delay must not be negative\n", fs.Name())
+		return c, errUsage
+	}
+	if c.ShutdownTimeout <= 0 {
+		fmt.Fprintf(e.stderr, "%s: --shutdown-timeout must be positive\n", fs.Name())
+		return c, errUsage
+	}
+	if c.Demo {
+		if err := useDemoData(fs, e, &c); err != nil {
+			return c, err
+		}
+	}
+	c.AllowPrivateWitnesses = e.getenv("ATELIER_WITNESS_ALLOW_PRIVATE") == "1"
+	return c, nil
 }
