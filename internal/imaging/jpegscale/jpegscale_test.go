@@ -18,11 +18,13 @@ import (
 // or fuzzed ones. Reduced, ours is compared with image/jpeg's full decode
 // averaged over each box: the difference is rounding (ours rounds once, the
 // reference rounds each sample, then the mean), at most 1 on the samples
-// and a third of that on average (measured: 1 and 0.34).
+// and a third of that on average (measured: 1 and 0.34), except where the
+// full decode clamped some samples of a box to 0 or 255 and ours clamps
+// only their mean (measured: 3 on a noisy 12-megapixel picture).
 const (
 	maxDiffFull    = 1
 	maxDiffOdd     = 2
-	maxDiffReduced = 1
+	maxDiffReduced = 4
 	maxMeanReduced = 0.4
 )
 
