@@ -8,49 +8,44 @@ package jpegscale
 // Both follow image/jpeg's reading of baseline data: a run that passes the
 // 63rd coefficient ends the block without reading its extra bits.
 
-// dcDiff decodes the DC difference of a block into c.pred.
-func (d *decoder) dcDiff(c *component) error {
-	if d.nbits < 32 {
-		d.fill()
+// dcDiff decodes the DC difference of a block into c.pred, from and to the
+// accumulator acc of nb bits.
+func (d *decoder) dcDiff(c *component, acc uint64, nb uint) (uint64, uint, error) {
+	if nb < 32 {
+		acc, nb = d.refill(acc, nb)
 	}
-	e := c.dc.look[d.acc>>(64-lookBits)]
+	e := c.dc.look[acc>>(64-lookBits)]
 	if e&wholeFlag != 0 {
 		n := uint(e & 15)
-		d.acc <<= n
-		d.nbits -= n
 		c.pred += e >> 17
-		return nil
+		return acc << n, nb - n, nil
 	}
 	sym, l := byte(e>>8), uint(e&15)
 	if e == 0 {
-		if sym, l = c.dc.slow(d.acc); l == 0 {
-			return errBadCode
+		if sym, l = c.dc.slow(acc); l == 0 {
+			return acc, nb, errBadCode
 		}
 	}
-	d.acc <<= l
-	d.nbits -= l
+	acc <<= l
+	nb -= l
 	if sym > 11 {
-		return ErrUnsupported
+		return acc, nb, ErrUnsupported
 	}
 	s := uint(sym)
-	c.pred += extend(int32(d.acc>>(64-s)), s)
-	d.acc <<= s
-	d.nbits -= s
-	return nil
+	c.pred += extend(int32(acc>>(64-s)), s)
+	return acc << s, nb - s, nil
 }
 
 // skipBlock reads a block's coefficients without keeping the AC ones.
 func (d *decoder) skipBlock(c *component) error {
-	if err := d.dcDiff(c); err != nil {
+	acc, nb, err := d.dcDiff(c, d.acc, d.nbits)
+	if err != nil {
 		return err
 	}
 	look := &c.ac.look
-	acc, nb := d.acc, d.nbits
 	for k := 1; k < 64; {
 		if nb < 32 {
-			d.acc, d.nbits = acc, nb
-			d.fill()
-			acc, nb = d.acc, d.nbits
+			acc, nb = d.refill(acc, nb)
 		}
 		e := look[acc>>(64-lookBits)]
 		if e&wholeFlag != 0 {
@@ -103,21 +98,21 @@ func (d *decoder) skipBlock(c *component) error {
 }
 
 // decodeBlock reads a block's coefficients into blk, dequantised, in
-// natural order. blk is all zeros on entry.
-func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
-	if err := d.dcDiff(c); err != nil {
-		return err
+// natural order, and returns the zigzag index of the last one set (0 for a
+// flat block). blk is all zeros on entry.
+func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
+	acc, nb, err := d.dcDiff(c, d.acc, d.nbits)
+	if err != nil {
+		return 0, err
 	}
 	q := &c.q
 	blk[0] = c.pred * q[0]
 	wild := uint32(blk[0]+2048) > 4096
 	look := &c.ac.look
-	acc, nb := d.acc, d.nbits
+	last := 0
 	for k := 1; k < 64; {
 		if nb < 32 {
-			d.acc, d.nbits = acc, nb
-			d.fill()
-			acc, nb = d.acc, d.nbits
+			acc, nb = d.refill(acc, nb)
 		}
 		e := look[acc>>(64-lookBits)]
 		var v int32
@@ -138,7 +133,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
 			if e == 0 {
 				if sym, l = c.ac.slow(acc); l == 0 {
 					d.acc, d.nbits = acc, nb
-					return errBadCode
+					return 0, errBadCode
 				}
 			}
 			acc <<= l
@@ -152,14 +147,14 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
 				if r == 0 {
 					break
 				}
-				return ErrUnsupported
+				return 0, ErrUnsupported
 			}
 			k += r
 			if k > 63 {
 				break
 			}
 			if s > 10 {
-				return ErrUnsupported
+				return 0, ErrUnsupported
 			}
 			v = extend(int32(acc>>(64-s)), s)
 			acc <<= s
@@ -168,11 +163,12 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
 		x := v * q[k&63]
 		wild = wild || uint32(x+2048) > 4096
 		blk[zigzag[k&63]] = x
+		last = k
 		k++
 	}
 	d.acc, d.nbits = acc, nb
 	if wild {
 		d.wild = true
 	}
-	return nil
+	return last, nil
 }

@@ -185,11 +185,19 @@ func (d *decoder) block(c *component, bx, by int) error {
 		}
 		return nil
 	}
-	if err := d.decodeBlock(c, &d.blk); err != nil {
+	last, err := d.decodeBlock(c, &d.blk)
+	if err != nil {
 		return err
 	}
 	n := d.out
-	idct(&d.blk, c.pix[by*n*c.stride+bx*n:], c.stride, n)
+	dst := c.pix[by*n*c.stride+bx*n:]
+	if last == 0 {
+		// Flat, as large smooth areas are: no IDCT needed.
+		flat(d.blk[0], dst, c.stride, n)
+		d.blk[0] = 0
+		return nil
+	}
+	idct(&d.blk, dst, c.stride, n)
 	d.blk = [64]int32{}
 	return nil
 }
