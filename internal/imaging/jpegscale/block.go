@@ -1,5 +1,7 @@
 package jpegscale
 
+import "encoding/binary"
+
 // The two loops below are where the time goes: every coefficient of every
 // block passes through one of them. The accumulator is copied into locals
 // so that it lives in registers, and topped up only when fewer than 32 bits
@@ -45,7 +47,22 @@ func (d *decoder) skipBlock(c *component) error {
 	look := &c.ac.look
 	for k := 1; k < 64; {
 		if nb < 32 {
-			acc, nb = d.refill(acc, nb)
+			// refill's fast way, written out: the compiler would not
+			// inline it.
+			fast := false
+			if p := d.pos; d.end-p >= 8 {
+				v := binary.BigEndian.Uint64(d.buf[p:])
+				if y := ^v; (y-ones)&^y&highs == 0 {
+					k := (64 - nb) >> 3
+					d.pos = p + int(k)
+					acc |= v >> nb
+					nb += k << 3
+					fast = true
+				}
+			}
+			if !fast {
+				acc, nb = d.refill(acc, nb)
+			}
 		}
 		e := look[acc>>(64-lookBits)]
 		if e&wholeFlag != 0 {
@@ -112,7 +129,22 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
 	last := 0
 	for k := 1; k < 64; {
 		if nb < 32 {
-			acc, nb = d.refill(acc, nb)
+			// refill's fast way, written out: the compiler would not
+			// inline it.
+			fast := false
+			if p := d.pos; d.end-p >= 8 {
+				v := binary.BigEndian.Uint64(d.buf[p:])
+				if y := ^v; (y-ones)&^y&highs == 0 {
+					k := (64 - nb) >> 3
+					d.pos = p + int(k)
+					acc |= v >> nb
+					nb += k << 3
+					fast = true
+				}
+			}
+			if !fast {
+				acc, nb = d.refill(acc, nb)
+			}
 		}
 		e := look[acc>>(64-lookBits)]
 		var v int32
