@@ -363,3 +363,33 @@ func TestScaleArgument(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileHeader: a header claiming 65535×65535 pixels over a few bytes
+// of data is refused without reserving memory for the claim.
+func TestHostileHeader(t *testing.T) {
+	data := stdJPEG(t, grayOf(testImage(16, 16, 8)), 80)
+	sof := bytes.Index(data, []byte{0xFF, mSOF0})
+	data[sof+5], data[sof+6], data[sof+7], data[sof+8] = 0xFF, 0xFF, 0xFF, 0xFF
+	if _, err := Check(bytes.NewReader(data)); err == nil {
+		t.Error("Check accepts it")
+	}
+	for _, scale := range []int{1, 2} {
+		peak := imagingtest.PeakHeap(func() {
+			if _, err := Decode(bytes.NewReader(data), scale); err == nil {
+				t.Errorf("scale %d: accepted", scale)
+			}
+		})
+		if peak > 64<<20 {
+			t.Errorf("scale %d: %d MB held for a refused file", scale, peak>>20)
+		}
+	}
+}
+
+// Checking allocates nothing per block, nor in proportion to the image.
+func TestCheckAllocations(t *testing.T) {
+	data := stdJPEG(t, testImage(640, 480, 9), 90)
+	Check(bytes.NewReader(data)) // fills the pool
+	if n := testing.AllocsPerRun(20, func() { Check(bytes.NewReader(data)) }); n > 2 {
+		t.Errorf("%.0f allocations per Check", n)
+	}
+}
