@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"math/rand/v2"
 	"testing"
+	"testing/iotest"
 
 	"atelier/internal/imaging/imagingtest"
 )
@@ -391,5 +393,36 @@ func TestCheckAllocations(t *testing.T) {
 	Check(bytes.NewReader(data)) // fills the pool
 	if n := testing.AllocsPerRun(20, func() { Check(bytes.NewReader(data)) }); n > 2 {
 		t.Errorf("%.0f allocations per Check", n)
+	}
+}
+
+// Readers that deliver a byte at a time, or end with their last bytes,
+// give the same result as one that delivers everything at once.
+func TestReaders(t *testing.T) {
+	data := encodeTest(testImage(40, 24, 11), testOptions{factors: [][2]int{{2, 1}, {1, 1}, {1, 1}}, quality: 90, restart: 2})
+	want, err := Decode(bytes.NewReader(data), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]func() io.Reader{
+		"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
+		"half":     func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		"data+EOF": func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) },
+	} {
+		got, err := Decode(r(), 2)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(got.(*image.YCbCr).Y, want.(*image.YCbCr).Y) || !bytes.Equal(got.(*image.YCbCr).Cr, want.(*image.YCbCr).Cr) {
+			t.Errorf("%s: a different picture", name)
+		}
+		if _, err := Check(r()); err != nil {
+			t.Errorf("%s: Check: %v", name, err)
+		}
+	}
+	failing := io.MultiReader(bytes.NewReader(data[:len(data)/2]), iotest.ErrReader(errors.New("disk on fire")))
+	if _, err := Check(failing); err == nil || err.Error() != "disk on fire" {
+		t.Errorf("a failing reader: %v", err)
 	}
 }

@@ -1,12 +1,24 @@
 package jpegscale
 
-import "image"
+import (
+	"image"
+	"io"
+)
 
 // errShort is entropy-coded data that needs bits beyond its end: the file
 // is cut, or a marker stands where data should be.
 var errShort = formatError("short Huffman data")
 
 var errBadCode = formatError("bad Huffman code")
+
+// shortErr is the error for data that ran out: the reader's own if it
+// failed, rather than blame the file.
+func (d *decoder) shortErr() error {
+	if d.rerr != nil && d.rerr != io.EOF {
+		return d.rerr
+	}
+	return errShort
+}
 
 // zigzag maps the order coefficients are coded in to their place in a block
 // (T.81 figure A.6). Masking an index with 63 lets the compiler drop the
@@ -164,7 +176,7 @@ func (d *decoder) scan(order []int) error {
 		// Not needed for the verdict (the error sticks) but a cut file
 		// stops here rather than decoding zeros to its last row.
 		if d.overrun() {
-			return errShort
+			return d.shortErr()
 		}
 	}
 	return nil
@@ -208,7 +220,7 @@ func (d *decoder) block(c *component, bx, by int) error {
 // error.
 func (d *decoder) restart(want byte) error {
 	if d.overrun() {
-		return errShort
+		return d.shortErr()
 	}
 	var t [2]byte
 	if err := d.readFull(t[:]); err != nil {
