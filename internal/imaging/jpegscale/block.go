@@ -124,7 +124,9 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
 	}
 	q := &c.q
 	blk[0] = c.pred * q[0]
-	wild := uint32(blk[0]+2048) > 4096
+	// Any coefficient outside [-2048, 2048) leaves bits above the 12th
+	// in wild; or-ing is cheaper than a branch per coefficient.
+	wild := uint32(blk[0]+2048) >> 12
 	look := &c.ac.look
 	last := 0
 	for k := 1; k < 64; {
@@ -193,13 +195,13 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
 			nb -= s
 		}
 		x := v * q[k&63]
-		wild = wild || uint32(x+2048) > 4096
+		wild |= uint32(x+2048) >> 12
 		blk[zigzag[k&63]] = x
 		last = k
 		k++
 	}
 	d.acc, d.nbits = acc, nb
-	if wild {
+	if wild != 0 {
 		d.wild = true
 	}
 	return last, nil
