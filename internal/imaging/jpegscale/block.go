@@ -53,10 +53,10 @@ func (d *decoder) skipBlock(c *component) error {
 			if p := d.pos; d.end-p >= 8 {
 				v := binary.BigEndian.Uint64(d.buf[p:])
 				if y := ^v; (y-ones)&^y&highs == 0 {
-					k := (64 - nb) >> 3
-					d.pos = p + int(k)
+					n := (64 - nb) >> 3 // whole bytes that fit
+					d.pos = p + int(n)
 					acc |= v >> nb
-					nb += k << 3
+					nb += n << 3
 					fast = true
 				}
 			}
@@ -137,10 +137,10 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
 			if p := d.pos; d.end-p >= 8 {
 				v := binary.BigEndian.Uint64(d.buf[p:])
 				if y := ^v; (y-ones)&^y&highs == 0 {
-					k := (64 - nb) >> 3
-					d.pos = p + int(k)
+					n := (64 - nb) >> 3 // whole bytes that fit
+					d.pos = p + int(n)
 					acc |= v >> nb
-					nb += k << 3
+					nb += n << 3
 					fast = true
 				}
 			}
