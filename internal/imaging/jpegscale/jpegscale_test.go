@@ -426,3 +426,35 @@ func TestReaders(t *testing.T) {
 		t.Errorf("a failing reader: %v", err)
 	}
 }
+
+// TestRestartMarkers: bytes before a restart marker are skipped, as
+// image/jpeg skips them; a wrong or missing marker is refused, as it is
+// refused there.
+func TestRestartMarkers(t *testing.T) {
+	data := encodeTest(testImage(32, 16, 12), testOptions{factors: [][2]int{{1, 1}}, quality: 80, restart: 1})
+	rst := bytes.Index(data, []byte{0xFF, mRST0})
+	insert := func(b ...byte) []byte {
+		return append(append(bytes.Clone(data[:rst]), b...), data[rst:]...)
+	}
+	tests := []struct {
+		name   string
+		data   []byte
+		accept bool
+	}{
+		{"as written", data, true},
+		{"bytes before RST0", insert(0x12, 0x34), true},
+		{"stuffed 0xFF before RST0", insert(0xFF, 0x00), true},
+		{"fill bytes before RST0", insert(0xFF, 0xFF), true},
+		{"RST1 for RST0", append(append(bytes.Clone(data[:rst]), 0xFF, mRST0+1), data[rst+2:]...), false},
+		{"no RST0", append(bytes.Clone(data[:rst]), data[rst+2:]...), false},
+		{"EOI for RST0", append(append(bytes.Clone(data[:rst]), 0xFF, mEOI), data[rst+2:]...), false},
+	}
+	for _, tt := range tests {
+		agree(t, tt.name, tt.data)
+		_, errStd := jpeg.Decode(bytes.NewReader(tt.data))
+		_, err := Check(bytes.NewReader(tt.data))
+		if (err == nil) != tt.accept || (errStd == nil) != tt.accept {
+			t.Errorf("%s: Check says %v, image/jpeg %v; want accepted %v", tt.name, err, errStd, tt.accept)
+		}
+	}
+}
