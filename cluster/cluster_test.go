@@ -589,6 +589,8 @@ type workload struct {
 type window struct {
 	cause    string
 	from, to time.Time
+	// back, when set, is when the cause was over (to adds a grace).
+	back time.Time
 }
 
 type sentMessage struct {
@@ -756,7 +758,9 @@ func (w *workload) operate(start time.Time, d time.Duration) {
 	// What was in flight when it went down may fail, and so may what
 	// comes in while it is down; a short grace after, while each
 	// instance's pool finds its connections gone.
-	w.window("PostgreSQL restart", from, back.Add(pgGrace))
+	w.mu.Lock()
+	w.windows = append(w.windows, window{cause: "PostgreSQL restart", from: from, to: back.Add(pgGrace), back: back})
+	w.mu.Unlock()
 	w.step("PostgreSQL restarted (pg_ctl restart -m fast) at +%s, down for %s", from.Sub(start), back.Sub(from))
 }
 
@@ -782,7 +786,7 @@ func (w *workload) problem(format string, args ...any) {
 
 func (w *workload) window(cause string, from, to time.Time) {
 	w.mu.Lock()
-	w.windows = append(w.windows, window{cause, from, to})
+	w.windows = append(w.windows, window{cause: cause, from: from, to: to})
 	w.mu.Unlock()
 }
 
@@ -1047,13 +1051,13 @@ func (w *workload) check(t *testing.T) {
 	// after, on a kept-alive connection nginx had to it), or while the
 	// database restarted.
 	if !w.killAt.IsZero() {
-		w.windows = append(w.windows, window{"instance 1 killed", w.killAt, w.killAt.Add(time.Second)})
+		w.windows = append(w.windows, window{cause: "instance 1 killed", from: w.killAt, to: w.killAt.Add(time.Second)})
 	}
 	var lat []time.Duration
 	causes := map[string]int{}
 	inWindow := map[string]int{}
 	byWindow := map[string]int{}
-	failed := 0
+	failed, afterBack := 0, 0
 	for _, s := range w.samples {
 		lat = append(lat, s.end.Sub(s.start))
 		cause := ""
@@ -1071,6 +1075,9 @@ func (w *workload) check(t *testing.T) {
 		if i := slices.IndexFunc(w.windows, func(win window) bool { return s.start.Before(win.to) && s.end.After(win.from) }); i >= 0 {
 			inWindow[cause]++
 			byWindow[w.windows[i].cause]++
+			if b := w.windows[i].back; !b.IsZero() && s.start.After(b) {
+				afterBack++
+			}
 			continue
 		}
 		failed++
@@ -1089,6 +1096,9 @@ func (w *workload) check(t *testing.T) {
 	}
 	p("cluster: %d failed requests outside the windows %s", failed, describe(causes))
 	p("cluster: %d failed in flight %s: %s", total(inWindow), describe(byWindow), describe(inWindow))
+	if byWindow["PostgreSQL restart"] > 0 {
+		p("cluster: of the failures around PostgreSQL's restart, %d were sent after it was back (in the %s grace)", afterBack, pgGrace)
+	}
 	if failed > 0 {
 		t.Errorf("%d requests failed that were not in flight on a stopped instance or the restarting database: %s", failed, describe(causes))
 	}
