@@ -129,7 +129,7 @@ func extractPrevious(root, parent, added, src string) (string, error) {
 		names, _ := filepath.Glob(filepath.Join(d, fmt.Sprintf("%05d_*.sql", n)))
 		for _, f := range names {
 			os.Remove(f)
-			removed = append(removed, filepath.Base(f))
+			removed = append(removed, dialect+"/"+filepath.Base(f))
 		}
 	}
 	return "this tree without " + strings.Join(removed, ", ") + " (the clone has no history)", nil
