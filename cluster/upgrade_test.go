@@ -84,6 +84,13 @@ func buildOldBinary(dir string) (*oldBinary, error) {
 	if err := os.Rename(keep+".tmp", keep); err != nil {
 		return nil, err
 	}
+	// Only the newest previous release is worth keeping.
+	others, _ := filepath.Glob(filepath.Join(filepath.Dir(keep), "*"))
+	for _, f := range others {
+		if f != keep && f != keep+".json" {
+			os.Remove(f)
+		}
+	}
 	o := oldBinary{Path: keep, From: from, Level: level}
 	b, _ := json.Marshal(o)
 	if err := os.WriteFile(keep+".json", b, 0o644); err != nil {
