@@ -87,7 +87,7 @@ func buildOldBinary(dir string) (*oldBinary, error) {
 	// Only the newest previous release is worth keeping.
 	others, _ := filepath.Glob(filepath.Join(filepath.Dir(keep), "*"))
 	for _, f := range others {
-		if f != keep && f != keep+".json" {
+		if f != keep && f != keep+".json" && !strings.HasSuffix(f, ".tmp") {
 			os.Remove(f)
 		}
 	}
