@@ -547,6 +547,8 @@ type sample struct {
 	start, end time.Time
 	status     int
 	err        error
+	// answer is the start of a failed answer's body, for the report.
+	answer string
 }
 
 // workload is the clients and what they saw answered.
@@ -591,6 +593,8 @@ type window struct {
 	from, to time.Time
 	// back, when set, is when the cause was over (to adds a grace).
 	back time.Time
+	// status, when set, is the only answer the window excuses.
+	status int
 }
 
 type sentMessage struct {
@@ -627,6 +631,9 @@ func (w *workload) do(route string, req *http.Request) (*http.Response, []byte) 
 		body, err = io.ReadAll(res.Body)
 		res.Body.Close()
 		s.status = res.StatusCode
+		if s.status >= 400 {
+			s.answer = string(body[:min(len(body), 160)])
+		}
 	}
 	s.end, s.err = time.Now(), err
 	w.mu.Lock()
@@ -1072,7 +1079,9 @@ func (w *workload) check(t *testing.T) {
 		if cause == "" {
 			continue
 		}
-		if i := slices.IndexFunc(w.windows, func(win window) bool { return s.start.Before(win.to) && s.end.After(win.from) }); i >= 0 {
+		if i := slices.IndexFunc(w.windows, func(win window) bool {
+			return s.start.Before(win.to) && s.end.After(win.from) && (win.status == 0 || win.status == s.status)
+		}); i >= 0 {
 			inWindow[cause]++
 			byWindow[w.windows[i].cause]++
 			if b := w.windows[i].back; !b.IsZero() && s.start.After(b) {
@@ -1082,6 +1091,10 @@ func (w *workload) check(t *testing.T) {
 		}
 		failed++
 		causes[cause]++
+		if failed <= 10 {
+			t.Logf("failed outside the windows: %s at +%s (%s): %s", cause, s.start.Sub(w.began).Round(time.Millisecond),
+				s.end.Sub(s.start).Round(time.Millisecond), strings.TrimSpace(s.answer))
+		}
 	}
 	slices.Sort(lat)
 	pct := func(q float64) time.Duration {
@@ -1096,6 +1109,17 @@ func (w *workload) check(t *testing.T) {
 	}
 	p("cluster: %d failed requests outside the windows %s", failed, describe(causes))
 	p("cluster: %d failed in flight %s: %s", total(inWindow), describe(byWindow), describe(inWindow))
+	if w.c.pg != nil {
+		d := w.c.pg.deadlocks()
+		if len(d) > 0 {
+			p("cluster: PostgreSQL's log has %d deadlocks, the losers: %s", len(d), strings.Join(d, " | "))
+		}
+		// The migration's window excuses a 409 as a request that lost a
+		// deadlock to it: PostgreSQL must have seen one.
+		if n := byWindow[migrationDeadlock]; n > 0 && len(d) == 0 {
+			t.Errorf("%d requests answered 409 while migrating, and PostgreSQL's log has no deadlock", n)
+		}
+	}
 	if byWindow["PostgreSQL restart"] > 0 {
 		p("cluster: of the failures around PostgreSQL's restart, %d were sent after it was back (in the %s grace)", afterBack, pgGrace)
 	}

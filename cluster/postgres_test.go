@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -119,4 +120,25 @@ func (pg *privatePG) waitUp(limit time.Duration) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("PostgreSQL not back within %s", limit)
+}
+
+// deadlocks are the statements PostgreSQL rolled back as a deadlock's
+// loser, from its log.
+func (pg *privatePG) deadlocks() []string {
+	b, _ := os.ReadFile(filepath.Join(pg.dir, "server.log"))
+	lines := strings.Split(string(b), "\n")
+	var out []string
+	for i, l := range lines {
+		if !strings.Contains(l, "deadlock detected") {
+			continue
+		}
+		for _, next := range lines[i+1 : min(len(lines), i+12)] {
+			if _, stmt, ok := strings.Cut(next, "STATEMENT:"); ok {
+				stmt = strings.Join(strings.Fields(stmt), " ")
+				out = append(out, stmt[:min(len(stmt), 100)])
+				break
+			}
+		}
+	}
+	return out
 }
