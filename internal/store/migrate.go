@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -33,7 +34,7 @@ func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if err := upRetrying(ctx, func(ctx context.Context) error { _, err := p.Up(ctx); return err }); err != nil {
 		return 0, fmt.Errorf("store: migrating: %w", err)
 	}
 	if err := s.migrateRiver(ctx); err != nil {
@@ -43,6 +44,32 @@ func (s *Store) Migrate(ctx context.Context) (version int64, err error) {
 		return 0, fmt.Errorf("store: giving studios their signing keys: %w", err)
 	}
 	return p.GetDBVersion(ctx)
+}
+
+// migrateAttempts bounds the tries at migrating when a migration loses a
+// deadlock.
+const migrateAttempts = 5
+
+// upRetrying runs up again when PostgreSQL ended a migration as the loser
+// of a deadlock. Migrations run while the previous release serves (a
+// rolling upgrade): one that creates a table with foreign keys locks the
+// tables it refers to one after the other, and a request's transaction
+// writing the same tables in the other order deadlocks with it.
+// PostgreSQL then rolls one of the two back; when it is the migration,
+// what came before it stays applied, and running up again applies the
+// rest.
+func upRetrying(ctx context.Context, up func(context.Context) error) error {
+	for attempt := 1; ; attempt++ {
+		err := up(ctx)
+		if err == nil || attempt == migrateAttempts || !isRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
 }
 
 // MigrationsPending tells whether the database is behind the migrations
