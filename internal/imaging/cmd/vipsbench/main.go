@@ -35,6 +35,7 @@ import (
 
 func main() {
 	child := flag.Bool("child", false, "internal: draw the variants of the file named by the first argument into the folder named by the second")
+	makeIn := flag.String("make", "", "internal: write the photos into this folder")
 	pairs := flag.Int("pairs", 7, "measurements of each side per photo")
 	size := flag.String("size", "4000x3000", "the photos' size, WIDTHxHEIGHT")
 	vips := flag.String("vips", "vipsthumbnail", "the vipsthumbnail to run")
@@ -49,7 +50,13 @@ func main() {
 	if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil {
 		log.Fatalf("-size: %v", err)
 	}
-	if err := run(*pairs, w, h, *vips); err != nil {
+	if *makeIn != "" {
+		if err := makePhotos(*makeIn, w, h); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if err := run(*pairs, w, h, *size, *vips); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -76,24 +83,39 @@ func drawVariants(in, outDir string) error {
 
 type photo struct{ name, path string }
 
-func run(pairs, w, h int, vips string) error {
+var photoNames = []string{"PhonePhoto (orientation 6)", "ScenePhoto"}
+
+// photoFiles names what makePhotos writes.
+func photoFiles(dir string) []photo {
+	var out []photo
+	for i, name := range photoNames {
+		out = append(out,
+			photo{name + ", baseline", filepath.Join(dir, fmt.Sprintf("photo%d.jpg", i))},
+			photo{name + ", progressive", filepath.Join(dir, fmt.Sprintf("photo%d-progressive.jpg", i))})
+	}
+	return out
+}
+
+// run measures. The photos are made by a child process: on Linux a
+// child's peak RSS counts the memory of the process it was forked from, up
+// to its exec, so the parent must stay small.
+func run(pairs, w, h int, size, vips string) error {
 	dir, err := os.MkdirTemp("", "vipsbench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	photos, err := makePhotos(dir, w, h)
+	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	self, err := os.Executable()
-	if err != nil {
+	if _, err := measure(exec.Command(self, "-make", dir, "-size", size)); err != nil {
 		return err
 	}
 	fmt.Printf("%d×%d, median of %d interleaved pairs, whole-process CPU (user+sys) and peak RSS\n\n", w, h, pairs)
 	fmt.Println("| photo | ours CPU ms | vips CPU ms | ratio | ours RSS MB | vips RSS MB |")
 	fmt.Println("|---|---|---|---|---|---|")
-	for _, p := range photos {
+	for _, p := range photoFiles(dir) {
 		var ours, theirs []usage
 		for range pairs {
 			u, err := measure(exec.Command(self, "-child", p.path, dir))
@@ -127,26 +149,18 @@ func run(pairs, w, h int, vips string) error {
 
 // makePhotos writes the synthetic phone photo and the scene, each as it is
 // made (baseline) and losslessly rewritten as progressive.
-func makePhotos(dir string, w, h int) ([]photo, error) {
-	var out []photo
-	for _, p := range []struct {
-		name string
-		data []byte
-	}{
-		{"PhonePhoto (orientation 6)", imagingtest.PhonePhoto(w, h, 6)},
-		{"ScenePhoto", imagingtest.ScenePhoto(w, h, 1)},
-	} {
-		base := filepath.Join(dir, fmt.Sprintf("photo%d.jpg", len(out)))
-		if err := os.WriteFile(base, p.data, 0o644); err != nil {
-			return nil, err
+func makePhotos(dir string, w, h int) error {
+	files := photoFiles(dir)
+	for i, data := range [][]byte{imagingtest.PhonePhoto(w, h, 6), imagingtest.ScenePhoto(w, h, 1)} {
+		base, prog := files[2*i].path, files[2*i+1].path
+		if err := os.WriteFile(base, data, 0o644); err != nil {
+			return err
 		}
-		prog := filepath.Join(dir, fmt.Sprintf("photo%d-progressive.jpg", len(out)))
 		if err := progressive(base, prog); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, photo{p.name + ", baseline", base}, photo{p.name + ", progressive", prog})
 	}
-	return out, nil
+	return nil
 }
 
 // progressive rewrites a JPEG as progressive without decoding it
