@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"atelier/internal/imaging/jpegscale"
 	"atelier/internal/studio"
 )
 
@@ -19,6 +20,13 @@ import (
 // refused at upload rather than failing later in a background job. A JPEG
 // must also end with its EOI marker, which the decoder alone does not
 // insist on. r is read from its start.
+//
+// A JPEG's pixels are not drawn: jpegscale.Check reads every coefficient
+// of every block as a decoder must, which is all a damaged file can fail
+// on, in a fraction of the time. It accepts only files image/jpeg accepts
+// (its fuzz test holds it to that), so its yes is final; its no is not, as
+// it leaves some files to image/jpeg (progressive, CMYK, oddities), and
+// then the full decode decides, with the messages it always gave.
 func Verify(r io.ReadSeeker, limit int64) (Info, error) {
 	info, err := inspectWithin(r, limit)
 	if err != nil {
@@ -28,14 +36,35 @@ func Verify(r io.ReadSeeker, limit int64) (Info, error) {
 		if err := copyJPEG(r, io.Discard, nil); err != nil {
 			return Info{}, err
 		}
-		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return Info{}, err
+		ok, err := checkJPEG(r, info)
+		if ok || err != nil {
+			return info, err
 		}
 	}
 	if _, err := decode(r, info); err != nil {
 		return Info{}, err
 	}
 	return info, nil
+}
+
+// checkJPEG reads the JPEG in r from its start with jpegscale.Check and
+// reports whether that accepts it at the size Inspect read; r is rewound
+// for the full decode when it does not. Only a failure to read is an
+// error.
+func checkJPEG(r io.ReadSeeker, info Info) (bool, error) {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return false, err
+	}
+	w := &watched{r: r}
+	cfg, err := jpegscale.Check(w)
+	if w.err != nil {
+		return false, w.err
+	}
+	if err == nil && cfg.Width == info.Width && cfg.Height == info.Height {
+		return true, nil
+	}
+	_, err = r.Seek(0, io.SeekStart)
+	return false, err
 }
 
 // InspectWithin reads the image's header from r's start, without decoding

@@ -105,22 +105,30 @@ const (
 	highs = 0x8080808080808080
 )
 
-// fill tops the accumulator up to more than 56 bits. Eight bytes free of
-// 0xFF — nearly always — go in with one load and one shift; a 0xFF is
-// either a stuffed 0xFF 0x00, standing for a data byte 0xFF, or the marker
-// that ends the data.
-func (s *source) fill() {
-	if !s.stopped && s.end-s.pos >= 8 {
+// refill tops up the accumulator acc holding nb bits (a copy the caller
+// keeps in registers) to more than 56 bits. Eight bytes free of 0xFF —
+// nearly always — go in with one load and one shift, in code small enough
+// to be inlined; a 0xFF is either a stuffed 0xFF 0x00, standing for a data
+// byte 0xFF, or the marker that ends the data, and takes the slow way.
+// After the data has stopped, buf[pos] is 0xFF or the file has ended, so
+// the fast way is never taken.
+func (s *source) refill(acc uint64, nb uint) (uint64, uint) {
+	if s.end-s.pos >= 8 {
 		v := binary.BigEndian.Uint64(s.buf[s.pos:])
 		// The classic has-a-zero-byte test applied to ^v: is any byte 0xFF?
 		if y := ^v; (y-ones)&^y&highs == 0 {
-			s.acc |= v >> s.nbits
-			k := (64 - s.nbits) >> 3
+			k := (64 - nb) >> 3
 			s.pos += int(k)
-			s.nbits += k << 3
-			return
+			return acc | v>>nb, nb + k<<3
 		}
 	}
+	s.acc, s.nbits = acc, nb
+	s.fill()
+	return s.acc, s.nbits
+}
+
+// fill is refill's slow way, byte by byte.
+func (s *source) fill() {
 	for s.nbits <= 56 {
 		s.acc |= uint64(s.nextDataByte()) << (56 - s.nbits)
 		s.nbits += 8

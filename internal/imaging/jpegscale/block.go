@@ -1,5 +1,7 @@
 package jpegscale
 
+import "encoding/binary"
+
 // The two loops below are where the time goes: every coefficient of every
 // block passes through one of them. The accumulator is copied into locals
 // so that it lives in registers, and topped up only when fewer than 32 bits
@@ -8,49 +10,59 @@ package jpegscale
 // Both follow image/jpeg's reading of baseline data: a run that passes the
 // 63rd coefficient ends the block without reading its extra bits.
 
-// dcDiff decodes the DC difference of a block into c.pred.
-func (d *decoder) dcDiff(c *component) error {
-	if d.nbits < 32 {
-		d.fill()
+// dcDiff decodes the DC difference of a block into c.pred, from and to the
+// accumulator acc of nb bits.
+func (d *decoder) dcDiff(c *component, acc uint64, nb uint) (uint64, uint, error) {
+	if nb < 32 {
+		acc, nb = d.refill(acc, nb)
 	}
-	e := c.dc.look[d.acc>>(64-lookBits)]
+	e := c.dc.look[acc>>(64-lookBits)]
 	if e&wholeFlag != 0 {
 		n := uint(e & 15)
-		d.acc <<= n
-		d.nbits -= n
 		c.pred += e >> 17
-		return nil
+		return acc << n, nb - n, nil
 	}
 	sym, l := byte(e>>8), uint(e&15)
 	if e == 0 {
-		if sym, l = c.dc.slow(d.acc); l == 0 {
-			return errBadCode
+		if sym, l = c.dc.slow(acc); l == 0 {
+			return acc, nb, errBadCode
 		}
 	}
-	d.acc <<= l
-	d.nbits -= l
+	acc <<= l
+	nb -= l
 	if sym > 11 {
-		return ErrUnsupported
+		return acc, nb, ErrUnsupported
 	}
 	s := uint(sym)
-	c.pred += extend(int32(d.acc>>(64-s)), s)
-	d.acc <<= s
-	d.nbits -= s
-	return nil
+	c.pred += extend(int32(acc>>(64-s)), s)
+	return acc << s, nb - s, nil
 }
 
 // skipBlock reads a block's coefficients without keeping the AC ones.
 func (d *decoder) skipBlock(c *component) error {
-	if err := d.dcDiff(c); err != nil {
+	acc, nb, err := d.dcDiff(c, d.acc, d.nbits)
+	if err != nil {
 		return err
 	}
 	look := &c.ac.look
-	acc, nb := d.acc, d.nbits
 	for k := 1; k < 64; {
 		if nb < 32 {
-			d.acc, d.nbits = acc, nb
-			d.fill()
-			acc, nb = d.acc, d.nbits
+			// refill's fast way, written out: the compiler would not
+			// inline it.
+			fast := false
+			if p := d.pos; d.end-p >= 8 {
+				v := binary.BigEndian.Uint64(d.buf[p:])
+				if y := ^v; (y-ones)&^y&highs == 0 {
+					n := (64 - nb) >> 3 // whole bytes that fit
+					d.pos = p + int(n)
+					acc |= v >> nb
+					nb += n << 3
+					fast = true
+				}
+			}
+			if !fast {
+				acc, nb = d.refill(acc, nb)
+			}
 		}
 		e := look[acc>>(64-lookBits)]
 		if e&wholeFlag != 0 {
@@ -103,21 +115,38 @@ func (d *decoder) skipBlock(c *component) error {
 }
 
 // decodeBlock reads a block's coefficients into blk, dequantised, in
-// natural order. blk is all zeros on entry.
-func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
-	if err := d.dcDiff(c); err != nil {
-		return err
+// natural order, and returns the zigzag index of the last one set (0 for a
+// flat block). blk is all zeros on entry.
+func (d *decoder) decodeBlock(c *component, blk *[64]int32) (int, error) {
+	acc, nb, err := d.dcDiff(c, d.acc, d.nbits)
+	if err != nil {
+		return 0, err
 	}
 	q := &c.q
 	blk[0] = c.pred * q[0]
-	wild := uint32(blk[0]+2048) > 4096
+	// Any coefficient outside [-2048, 2048) leaves bits above the 12th
+	// in wild; or-ing is cheaper than a branch per coefficient.
+	wild := uint32(blk[0]+2048) >> 12
 	look := &c.ac.look
-	acc, nb := d.acc, d.nbits
+	last := 0
 	for k := 1; k < 64; {
 		if nb < 32 {
-			d.acc, d.nbits = acc, nb
-			d.fill()
-			acc, nb = d.acc, d.nbits
+			// refill's fast way, written out: the compiler would not
+			// inline it.
+			fast := false
+			if p := d.pos; d.end-p >= 8 {
+				v := binary.BigEndian.Uint64(d.buf[p:])
+				if y := ^v; (y-ones)&^y&highs == 0 {
+					n := (64 - nb) >> 3 // whole bytes that fit
+					d.pos = p + int(n)
+					acc |= v >> nb
+					nb += n << 3
+					fast = true
+				}
+			}
+			if !fast {
+				acc, nb = d.refill(acc, nb)
+			}
 		}
 		e := look[acc>>(64-lookBits)]
 		var v int32
@@ -138,7 +167,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
 			if e == 0 {
 				if sym, l = c.ac.slow(acc); l == 0 {
 					d.acc, d.nbits = acc, nb
-					return errBadCode
+					return 0, errBadCode
 				}
 			}
 			acc <<= l
@@ -152,27 +181,28 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int32) error {
 				if r == 0 {
 					break
 				}
-				return ErrUnsupported
+				return 0, ErrUnsupported
 			}
 			k += r
 			if k > 63 {
 				break
 			}
 			if s > 10 {
-				return ErrUnsupported
+				return 0, ErrUnsupported
 			}
 			v = extend(int32(acc>>(64-s)), s)
 			acc <<= s
 			nb -= s
 		}
 		x := v * q[k&63]
-		wild = wild || uint32(x+2048) > 4096
+		wild |= uint32(x+2048) >> 12
 		blk[zigzag[k&63]] = x
+		last = k
 		k++
 	}
 	d.acc, d.nbits = acc, nb
-	if wild {
+	if wild != 0 {
 		d.wild = true
 	}
-	return nil
+	return last, nil
 }

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"math/rand/v2"
 	"testing"
+	"testing/iotest"
 
 	"atelier/internal/imaging/imagingtest"
 )
@@ -360,6 +362,99 @@ func TestScaleArgument(t *testing.T) {
 	for _, s := range []int{0, 3, 16, -1} {
 		if _, err := Decode(bytes.NewReader(good), s); err == nil {
 			t.Errorf("scale %d accepted", s)
+		}
+	}
+}
+
+// TestHostileHeader: a header claiming 65535×65535 pixels over a few bytes
+// of data is refused without reserving memory for the claim.
+func TestHostileHeader(t *testing.T) {
+	data := stdJPEG(t, grayOf(testImage(16, 16, 8)), 80)
+	sof := bytes.Index(data, []byte{0xFF, mSOF0})
+	data[sof+5], data[sof+6], data[sof+7], data[sof+8] = 0xFF, 0xFF, 0xFF, 0xFF
+	if _, err := Check(bytes.NewReader(data)); err == nil {
+		t.Error("Check accepts it")
+	}
+	for _, scale := range []int{1, 2} {
+		peak := imagingtest.PeakHeap(func() {
+			if _, err := Decode(bytes.NewReader(data), scale); err == nil {
+				t.Errorf("scale %d: accepted", scale)
+			}
+		})
+		if peak > 64<<20 {
+			t.Errorf("scale %d: %d MB held for a refused file", scale, peak>>20)
+		}
+	}
+}
+
+// Checking allocates nothing per block, nor in proportion to the image.
+func TestCheckAllocations(t *testing.T) {
+	data := stdJPEG(t, testImage(640, 480, 9), 90)
+	Check(bytes.NewReader(data)) // fills the pool
+	if n := testing.AllocsPerRun(20, func() { Check(bytes.NewReader(data)) }); n > 2 {
+		t.Errorf("%.0f allocations per Check", n)
+	}
+}
+
+// Readers that deliver a byte at a time, or end with their last bytes,
+// give the same result as one that delivers everything at once.
+func TestReaders(t *testing.T) {
+	data := encodeTest(testImage(40, 24, 11), testOptions{factors: [][2]int{{2, 1}, {1, 1}, {1, 1}}, quality: 90, restart: 2})
+	want, err := Decode(bytes.NewReader(data), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]func() io.Reader{
+		"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
+		"half":     func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		"data+EOF": func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) },
+	} {
+		got, err := Decode(r(), 2)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(got.(*image.YCbCr).Y, want.(*image.YCbCr).Y) || !bytes.Equal(got.(*image.YCbCr).Cr, want.(*image.YCbCr).Cr) {
+			t.Errorf("%s: a different picture", name)
+		}
+		if _, err := Check(r()); err != nil {
+			t.Errorf("%s: Check: %v", name, err)
+		}
+	}
+	failing := io.MultiReader(bytes.NewReader(data[:len(data)/2]), iotest.ErrReader(errors.New("disk on fire")))
+	if _, err := Check(failing); err == nil || err.Error() != "disk on fire" {
+		t.Errorf("a failing reader: %v", err)
+	}
+}
+
+// TestRestartMarkers: bytes before a restart marker are skipped, as
+// image/jpeg skips them; a wrong or missing marker is refused, as it is
+// refused there.
+func TestRestartMarkers(t *testing.T) {
+	data := encodeTest(testImage(32, 16, 12), testOptions{factors: [][2]int{{1, 1}}, quality: 80, restart: 1})
+	rst := bytes.Index(data, []byte{0xFF, mRST0})
+	insert := func(b ...byte) []byte {
+		return append(append(bytes.Clone(data[:rst]), b...), data[rst:]...)
+	}
+	tests := []struct {
+		name   string
+		data   []byte
+		accept bool
+	}{
+		{"as written", data, true},
+		{"bytes before RST0", insert(0x12, 0x34), true},
+		{"stuffed 0xFF before RST0", insert(0xFF, 0x00), true},
+		{"fill bytes before RST0", insert(0xFF, 0xFF), true},
+		{"RST1 for RST0", append(append(bytes.Clone(data[:rst]), 0xFF, mRST0+1), data[rst+2:]...), false},
+		{"no RST0", append(bytes.Clone(data[:rst]), data[rst+2:]...), false},
+		{"EOI for RST0", append(append(bytes.Clone(data[:rst]), 0xFF, mEOI), data[rst+2:]...), false},
+	}
+	for _, tt := range tests {
+		agree(t, tt.name, tt.data)
+		_, errStd := jpeg.Decode(bytes.NewReader(tt.data))
+		_, err := Check(bytes.NewReader(tt.data))
+		if (err == nil) != tt.accept || (errStd == nil) != tt.accept {
+			t.Errorf("%s: Check says %v, image/jpeg %v; want accepted %v", tt.name, err, errStd, tt.accept)
 		}
 	}
 }

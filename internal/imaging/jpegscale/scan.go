@@ -1,12 +1,24 @@
 package jpegscale
 
-import "image"
+import (
+	"image"
+	"io"
+)
 
 // errShort is entropy-coded data that needs bits beyond its end: the file
 // is cut, or a marker stands where data should be.
 var errShort = formatError("short Huffman data")
 
 var errBadCode = formatError("bad Huffman code")
+
+// shortErr is the error for data that ran out: the reader's own if it
+// failed, rather than blame the file.
+func (d *decoder) shortErr() error {
+	if d.rerr != nil && d.rerr != io.EOF {
+		return d.rerr
+	}
+	return errShort
+}
 
 // zigzag maps the order coefficients are coded in to their place in a block
 // (T.81 figure A.6). Masking an index with 63 lets the compiler drop the
@@ -164,7 +176,7 @@ func (d *decoder) scan(order []int) error {
 		// Not needed for the verdict (the error sticks) but a cut file
 		// stops here rather than decoding zeros to its last row.
 		if d.overrun() {
-			return errShort
+			return d.shortErr()
 		}
 	}
 	return nil
@@ -185,11 +197,19 @@ func (d *decoder) block(c *component, bx, by int) error {
 		}
 		return nil
 	}
-	if err := d.decodeBlock(c, &d.blk); err != nil {
+	last, err := d.decodeBlock(c, &d.blk)
+	if err != nil {
 		return err
 	}
 	n := d.out
-	idct(&d.blk, c.pix[by*n*c.stride+bx*n:], c.stride, n)
+	dst := c.pix[by*n*c.stride+bx*n:]
+	if last == 0 {
+		// Flat, as large smooth areas are: no IDCT needed.
+		flat(d.blk[0], dst, c.stride, n)
+		d.blk[0] = 0
+		return nil
+	}
+	idct(&d.blk, dst, c.stride, n)
 	d.blk = [64]int32{}
 	return nil
 }
@@ -200,7 +220,7 @@ func (d *decoder) block(c *component, bx, by int) error {
 // error.
 func (d *decoder) restart(want byte) error {
 	if d.overrun() {
-		return errShort
+		return d.shortErr()
 	}
 	var t [2]byte
 	if err := d.readFull(t[:]); err != nil {

@@ -1,0 +1,69 @@
+//go:build unix
+
+package jpegscale
+
+import (
+	"bytes"
+	"fmt"
+	"image/jpeg"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"atelier/internal/imaging/imagingtest"
+)
+
+// phonePhoto is a 12-megapixel JPEG as a phone writes it (4:2:0, quality
+// 90, EXIF). Made once: it takes a second.
+var phonePhoto = sync.OnceValue(func() []byte { return imagingtest.PhonePhoto(4000, 3000, 6) })
+
+// bench runs work b.N times and reports, besides the wall time, the CPU
+// time the process spent per run (cpu-ms/op): on a machine shared with
+// other work the wall time says more about the neighbours.
+func bench(b *testing.B, data []byte, work func() error) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if err := work(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func BenchmarkCheck12MP(b *testing.B) {
+	data := phonePhoto()
+	bench(b, data, func() error {
+		_, err := Check(bytes.NewReader(data))
+		return err
+	})
+}
+
+func BenchmarkDecode12MP(b *testing.B) {
+	data := phonePhoto()
+	for _, scale := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
+			bench(b, data, func() error {
+				_, err := Decode(bytes.NewReader(data), scale)
+				return err
+			})
+		})
+	}
+}
+
+// image/jpeg's full decode, for comparison.
+func BenchmarkStdDecode12MP(b *testing.B) {
+	data := phonePhoto()
+	bench(b, data, func() error {
+		_, err := jpeg.Decode(bytes.NewReader(data))
+		return err
+	})
+}
