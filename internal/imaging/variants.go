@@ -86,10 +86,10 @@ func Variants(r io.ReadSeeker, limit int64, sizes []int) ([]Variant, error) {
 // imagingtest.ScenePhoto fell to 38.7 dB PSNR from the variants drawn at
 // full scale; halved here, they stay above 40.
 //
-// The full decode is jpegscale's where it can (faster than image/jpeg,
-// the same pixels within rounding) and image/jpeg's for what jpegscale
-// does not decode (progressive files) or refuses, so that a file is
-// accepted or refused exactly as before.
+// The full decode is jpegscale's where it can (the same pixels as
+// image/jpeg within rounding, fuzzed against it) and image/jpeg's for
+// what jpegscale does not decode (progressive files) or refuses, so that
+// a file is accepted or refused exactly as before.
 func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
 	img, err := decodeFull(r, info)
 	if err != nil {
@@ -103,6 +103,7 @@ func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
 	return img, nil
 }
 
+// decodeFull decodes at full size; see decodeAtLeast.
 func decodeFull(r io.ReadSeeker, info Info) (image.Image, error) {
 	if info.Format == JPEG {
 		img, err := jpegscale.Decode(bufio.NewReaderSize(r, 64<<10), 1)
