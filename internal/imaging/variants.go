@@ -94,9 +94,12 @@ func Variants(r io.ReadSeeker, limit int64, sizes []int) ([]Variant, error) {
 //
 // Anything else, and any file DecodeHalf444 refuses, is decoded at full
 // size (decodeFull), so that a file is accepted or refused exactly as
-// before.
+// before; a 4:2:0 image of even size that comes out of that (a progressive
+// JPEG from image/jpeg, a lossy WebP) is then halved the same way, its
+// luma averaged over 2×2 (halve420).
 func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
-	if info.Format == JPEG && info.Width%2 == 0 && info.Height%2 == 0 && dctScale(max(info.Width, info.Height), long) >= 2 {
+	halve := dctScale(max(info.Width, info.Height), long) >= 2
+	if halve && info.Format == JPEG && info.Width%2 == 0 && info.Height%2 == 0 {
 		half, err := jpegscale.DecodeHalf444(bufio.NewReaderSize(r, 64<<10))
 		if err == nil && half.Bounds() == image.Rect(0, 0, info.Width/2, info.Height/2) {
 			return half, nil
@@ -105,7 +108,16 @@ func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
 			return nil, err
 		}
 	}
-	return decodeFull(r, info)
+	img, err := decodeFull(r, info)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := img.(*image.YCbCr); ok && halve {
+		if half := halve420(m); half != nil {
+			return half, nil
+		}
+	}
+	return img, nil
 }
 
 // decodeFull decodes at full size: with jpegscale where it can (the same
@@ -123,6 +135,24 @@ func decodeFull(r io.ReadSeeker, info Info) (image.Image, error) {
 		}
 	}
 	return decode(r, info)
+}
+
+// halve420 is m, a 4:2:0 image of even size, at half its size in 4:4:4,
+// sharing m's chroma planes; nil for any other image. It is what
+// DecodeHalf444 draws, for the images that come from image/jpeg.
+func halve420(m *image.YCbCr) *image.YCbCr {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	if m.SubsampleRatio != image.YCbCrSubsampleRatio420 || m.Rect.Min != (image.Point{}) || w%2 != 0 || h%2 != 0 {
+		return nil
+	}
+	out := &image.YCbCr{
+		Y: make([]byte, w/2*h/2), YStride: w / 2,
+		Cb: m.Cb, Cr: m.Cr, CStride: m.CStride,
+		SubsampleRatio: image.YCbCrSubsampleRatio444,
+		Rect:           image.Rect(0, 0, w/2, h/2),
+	}
+	shrinkPlane(out.Y, out.YStride, m.Y, m.YStride, w, h, 1, 2)
+	return out
 }
 
 // dctScale is the largest of 8, 4 and 2 that keeps a long side of src at
