@@ -73,29 +73,46 @@ func Variants(r io.ReadSeeker, limit int64, sizes []int) ([]Variant, error) {
 	return drawVariants(img, image.Pt(info.Width, info.Height), meta, sizes, shrinkAndResize)
 }
 
-// decodeAtLeast decodes the image whose header Inspect read as info,
-// and halves a 4:2:0 JPEG (the layout of every phone photo) that is still
-// at least long on its long side once halved. Halved means the mean of
-// 2×2 luma samples, with the chroma samples kept as they are: they are
-// already one per 2×2 block, so the result is a 4:4:4 image with every
-// colour detail of the original, what libjpeg gives at scale 1/2 when it
-// decodes chroma at full scale. The Lanczos filter then runs on a quarter
-// of the pixels. Decoding at 1/2 in the inverse DCT (jpegscale) would be
-// cheaper, but it reduces the chroma too, to fewer samples than a
-// 4000 → 1600 px variant has pixels, and the coloured edges of
+// decodeAtLeast decodes the image whose header Inspect read as info, at
+// half its size when it is a 4:2:0 JPEG (the layout of every phone photo)
+// that is still at least long on its long side once halved. Halved means
+// jpegscale.DecodeHalf444: the luma through the 4×4 reduced IDCT, the
+// chroma at full scale, where it already has one sample per 2×2 pixels, so
+// the result is a 4:4:4 image with every colour detail of the original, as
+// libjpeg decodes at scale 1/2. The Lanczos filter then runs on a quarter
+// of the pixels, and no full-size luma is ever drawn. Reducing the chroma
+// too (jpegscale.Decode at scale 2) leaves fewer colour samples than a
+// 4000 → 1600 px variant has pixels: the coloured edges of
 // imagingtest.ScenePhoto fell to 38.7 dB PSNR from the variants drawn at
-// full scale; halved here, they stay above 40.
+// full scale; with the chroma kept they stay above 40.
 //
-// The full decode is jpegscale's where it can (the same pixels as
-// image/jpeg within rounding, fuzzed against it) and image/jpeg's for
-// what jpegscale does not decode (progressive files) or refuses, so that
-// a file is accepted or refused exactly as before.
+// Only an even width and height are halved: an odd one would halve to
+// ceil(w/2), its last column standing for one pixel of the original rather
+// than two, which the filter cannot know, and ScenePhoto(3001, 2001) fell
+// to 39.8 dB at 160 px. Odd sizes are rare (cameras write multiples of 8
+// or 16), and they are decoded at full size as before.
+//
+// Anything else, and any file DecodeHalf444 refuses, is decoded at full
+// size (decodeFull), so that a file is accepted or refused exactly as
+// before; a 4:2:0 image of even size that comes out of that (a progressive
+// JPEG from image/jpeg, a lossy WebP) is then halved the same way, its
+// luma averaged over 2×2 (halve420).
 func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
+	halve := dctScale(max(info.Width, info.Height), long) >= 2
+	if halve && info.Format == JPEG && info.Width%2 == 0 && info.Height%2 == 0 {
+		half, err := jpegscale.DecodeHalf444(bufio.NewReaderSize(r, 64<<10))
+		if err == nil && half.Bounds() == image.Rect(0, 0, info.Width/2, info.Height/2) {
+			return half, nil
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+	}
 	img, err := decodeFull(r, info)
 	if err != nil {
 		return nil, err
 	}
-	if m, ok := img.(*image.YCbCr); ok && dctScale(max(info.Width, info.Height), long) >= 2 {
+	if m, ok := img.(*image.YCbCr); ok && halve {
 		if half := halve420(m); half != nil {
 			return half, nil
 		}
@@ -103,7 +120,10 @@ func decodeAtLeast(r io.ReadSeeker, info Info, long int) (image.Image, error) {
 	return img, nil
 }
 
-// decodeFull decodes at full size; see decodeAtLeast.
+// decodeFull decodes at full size: with jpegscale where it can (the same
+// pixels as image/jpeg within rounding, fuzzed against it) and with
+// image/jpeg for what jpegscale does not decode (progressive files) or
+// refuses.
 func decodeFull(r io.ReadSeeker, info Info) (image.Image, error) {
 	if info.Format == JPEG {
 		img, err := jpegscale.Decode(bufio.NewReaderSize(r, 64<<10), 1)
@@ -118,7 +138,8 @@ func decodeFull(r io.ReadSeeker, info Info) (image.Image, error) {
 }
 
 // halve420 is m, a 4:2:0 image of even size, at half its size in 4:4:4,
-// sharing m's chroma planes; nil for any other image.
+// sharing m's chroma planes; nil for any other image. It is what
+// DecodeHalf444 draws, for the images that come from image/jpeg.
 func halve420(m *image.YCbCr) *image.YCbCr {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	if m.SubsampleRatio != image.YCbCrSubsampleRatio420 || m.Rect.Min != (image.Point{}) || w%2 != 0 || h%2 != 0 {

@@ -57,6 +57,12 @@ func BenchmarkDecode12MP(b *testing.B) {
 			})
 		})
 	}
+	b.Run("half444", func(b *testing.B) {
+		bench(b, data, func() error {
+			_, err := DecodeHalf444(bytes.NewReader(data))
+			return err
+		})
+	})
 }
 
 // image/jpeg's full decode, for comparison.

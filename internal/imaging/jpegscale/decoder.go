@@ -36,6 +36,7 @@ type component struct {
 	q      [64]int32 // its quantisation table, in zigzag order
 	pix    []byte    // its plane of the output, when drawing
 	stride int
+	out    int // output samples per block side for this component; 0 when only checking
 }
 
 // decoder reads one file. Its Huffman tables and buffer are some 70 kB, so
@@ -43,6 +44,9 @@ type component struct {
 type decoder struct {
 	source
 	out int // output samples per block side: 8, 4, 2 or 1; 0 when only checking
+	// half444 draws a 4:2:0 file's luma at out (4) but its chroma at
+	// full scale, into a 4:4:4 image of the luma's size.
+	half444 bool
 
 	width, height int
 	nComp         int

@@ -7,7 +7,8 @@ import (
 )
 
 // FuzzDecode holds the package to its promise on any input: no panic;
-// nothing image/jpeg refuses is accepted; Check and Decode agree; and
+// nothing image/jpeg refuses is accepted; Check and Decode agree, and so do
+// DecodeHalf444 and Decode; and
 // where both decoders accept, the samples agree within maxDiffOdd (unless
 // a coefficient lies beyond what 8-bit samples produce — see wild).
 func FuzzDecode(f *testing.F) {
@@ -17,6 +18,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeTest(testImage(20, 12, 4), testOptions{factors: [][2]int{{4, 2}, {1, 1}, {1, 1}}, quality: 60, restart: 1}))
 	f.Add(encodeTest(testImage(12, 20, 5), testOptions{factors: [][2]int{{2, 1}, {1, 1}, {1, 1}}, quality: 90}))
 	f.Add(encodeTest(testImage(12, 9, 6), testOptions{factors: [][2]int{{1, 2}}, quality: 40, restart: 3}))
+	f.Add(encodeTest(testImage(17, 9, 7), testOptions{factors: [][2]int{{2, 2}, {1, 1}, {1, 1}}, quality: 85, restart: 2}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// image/jpeg allocates whatever the header says: keep the
 		// comparison small. (Our own bound is tested on its own.)
@@ -25,5 +27,6 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		agree(t, "fuzz", data)
+		agreeHalf(t, "fuzz", data)
 	})
 }

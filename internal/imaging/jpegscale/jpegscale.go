@@ -54,6 +54,27 @@ func Decode(r io.Reader, scale int) (image.Image, error) {
 	return d.ycc.SubImage(image.Rect(0, 0, w, h)), nil
 }
 
+// DecodeHalf444 decodes a 4:2:0 JPEG at half its size in 4:4:4: the luma with the 4×4 reduced IDCT
+// (as Decode at scale 2) and the chroma with the full 8×8 IDCT, so that every chroma sample of the file is kept.
+// The result is ceil(w/2) x ceil(h/2). A file that is not 4:2:0 YCbCr is ErrUnsupported (so is all Decode refuses).
+//
+// It is what a thumbnailer wants from a phone's photo: halving the luma
+// costs little in the IDCT, while halving the already half-sized chroma
+// again would blur the colours.
+func DecodeHalf444(r io.Reader) (*image.YCbCr, error) {
+	d := newDecoder(r)
+	defer d.release()
+	d.out, d.half444 = 4, true
+	if err := d.run(); err != nil {
+		return nil, err
+	}
+	if d.ycc == nil {
+		return nil, ErrUnsupported // never reached: makeHalf444 refuses gray
+	}
+	w, h := (d.width+1)/2, (d.height+1)/2
+	return d.ycc.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr), nil
+}
+
 // Check reads the whole file as Decode would — every marker, every Huffman-coded coefficient of every block
 // up to EOI — without drawing any pixel, and returns its size. A truncated or corrupt file is an error.
 func Check(r io.Reader) (image.Config, error) {

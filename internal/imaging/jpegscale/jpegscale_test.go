@@ -260,6 +260,7 @@ func TestCorrupted(t *testing.T) {
 			bad := bytes.Clone(data)
 			bad[i] = v
 			agree(t, fmt.Sprintf("byte %d = %#x", i, v), bad)
+			agreeHalf(t, fmt.Sprintf("half444: byte %d = %#x", i, v), bad)
 		}
 	}
 }

@@ -113,6 +113,12 @@ func (d *decoder) makeImage() error {
 	if int64(w)*int64(h) > maxPixels {
 		return formatError("image too large")
 	}
+	for i := range d.comps[:d.nComp] {
+		d.comps[i].out = d.out
+	}
+	if d.half444 {
+		return d.makeHalf444(w, h)
+	}
 	if d.nComp == 1 {
 		d.gray = image.NewGray(image.Rect(0, 0, w, h))
 		d.comps[0].pix, d.comps[0].stride = d.gray.Pix, d.gray.Stride
@@ -139,6 +145,21 @@ func (d *decoder) makeImage() error {
 	d.comps[0].pix, d.comps[0].stride = d.ycc.Y, d.ycc.YStride
 	d.comps[1].pix, d.comps[1].stride = d.ycc.Cb, d.ycc.CStride
 	d.comps[2].pix, d.comps[2].stride = d.ycc.Cr, d.ycc.CStride
+	return nil
+}
+
+// makeHalf444 allocates the output of DecodeHalf444: luma at d.out (4)
+// per block side, w×h for whole MCUs, and chroma at 8 per block, which in a
+// 4:2:0 file (one chroma block per 2×2 luma blocks) is again w×h: the
+// three planes make a 4:4:4 image.
+func (d *decoder) makeHalf444(w, h int) error {
+	if d.nComp != 3 || d.comps[0].h != 2 || d.comps[0].v != 2 || d.comps[1].h != 1 || d.comps[1].v != 1 {
+		return ErrUnsupported
+	}
+	d.ycc = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	d.comps[0].pix, d.comps[0].stride = d.ycc.Y, d.ycc.YStride
+	d.comps[1].pix, d.comps[1].stride, d.comps[1].out = d.ycc.Cb, d.ycc.CStride, 8
+	d.comps[2].pix, d.comps[2].stride, d.comps[2].out = d.ycc.Cr, d.ycc.CStride, 8
 	return nil
 }
 
@@ -184,7 +205,7 @@ func (d *decoder) scan(order []int) error {
 
 // block decodes one block and, when drawing, puts it in place.
 func (d *decoder) block(c *component, bx, by int) error {
-	switch d.out {
+	switch c.out {
 	case 0:
 		return d.skipBlock(c)
 	case 1:
@@ -201,7 +222,7 @@ func (d *decoder) block(c *component, bx, by int) error {
 	if err != nil {
 		return err
 	}
-	n := d.out
+	n := c.out
 	dst := c.pix[by*n*c.stride+bx*n:]
 	if last == 0 {
 		// Flat, as large smooth areas are: no IDCT needed.
