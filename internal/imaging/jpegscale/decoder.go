@@ -56,15 +56,15 @@ type decoder struct {
 	// For a progressive file: which coefficients of each block are
 	// nonzero so far, a bit per zigzag index, per component; and the
 	// end-of-band run still to go.
-	nonzero [3][]uint64
-	eobRun  uint16
-	quant         [4][64]int32
-	huff          [2][4]huffTable // DC, AC
-	ri            int             // restart interval in MCUs, 0 for none
-	scanned       bool
-	jfif          bool
-	adobe         bool
-	adobeRGB      bool
+	nonzero  [3][]uint64
+	eobRun   uint16
+	quant    [4][64]int32
+	huff     [2][4]huffTable // DC, AC
+	ri       int             // restart interval in MCUs, 0 for none
+	scanned  bool
+	jfif     bool
+	adobe    bool
+	adobeRGB bool
 
 	gray *image.Gray
 	ycc  *image.YCbCr
