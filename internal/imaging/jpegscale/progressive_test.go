@@ -114,6 +114,7 @@ func TestCheckProgressive(t *testing.T) {
 			if err == nil {
 				t.Errorf("%s: image/jpeg refuses it (%v), Check accepts it", name, errStd)
 			}
+			t.Logf("%s: image/jpeg says %v, Check %v", name, errStd, err)
 			continue
 		}
 		if err != nil {
