@@ -19,6 +19,8 @@ package jpegscale
 // count MCUs of the interleaved layout, and an end-of-band run left over
 // at the end of a scan carries into the next one.
 
+import mbits "math/bits"
+
 var (
 	errUninitHuff = formatError("uninitialized Huffman table")
 	errTooMany    = formatError("too many coefficients")
@@ -207,61 +209,127 @@ func (d *decoder) progACFirst(c *component, nz *uint64, zs, ze int) error {
 
 // progACRefine reads a block's refinement of the band zs..ze: a
 // correction bit for each coefficient already nonzero, new coefficients
-// after runs of zero ones, or an end-of-band run.
+// after runs of zero ones, or an end-of-band run. The accumulator is kept
+// in locals, as in skipBlock: this is where a progressive file's time goes.
 func (d *decoder) progACRefine(c *component, nz *uint64, zs, ze int) error {
 	k := zs
 	if d.eobRun == 0 {
+		t := c.ac
+		if !t.defined {
+			return errUninitHuff
+		}
+		acc, nb, m := d.acc, d.nbits, *nz
 		for ; k <= ze; k++ {
-			sym, err := d.progSym(c.ac)
-			if err != nil {
-				return err
+			if nb < 32 {
+				acc, nb = d.refill(acc, nb)
 			}
-			r, s := int(sym>>4), sym&15
+			e := t.look[acc>>(64-lookBits)]
+			var r, l, s uint
+			switch {
+			case e&wholeFlag != 0:
+				l = uint(e>>4) & 15
+				r, s = uint(e>>8)&15, uint(e&15)-l
+			case e != 0:
+				l = uint(e & 15)
+				r, s = uint(e>>12)&15, uint(e>>8)&15
+			default:
+				var sym byte
+				if sym, l = t.slow(acc); l == 0 {
+					d.acc, d.nbits = acc, nb
+					return errBadCode
+				}
+				r, s = uint(sym>>4), uint(sym&15)
+			}
+			// At least 16 bits remain after the code: enough for the
+			// sign bit or an end-of-band run's 14 bits.
+			acc <<= l
+			nb -= l
 			set := false
 			switch s {
 			case 0:
 				if r != 15 {
-					d.eobRun = uint16(1)<<r | uint16(d.progBits(uint(r)))
+					run := uint16(0)
+					if r > 0 {
+						run = uint16(acc >> (64 - r))
+						acc <<= r
+						nb -= r
+					}
+					d.eobRun = 1<<r | run
+					d.acc, d.nbits, *nz = acc, nb, m
 					goto eob
 				}
 			case 1:
-				d.progBits(1) // the sign
+				acc <<= 1 // the sign
+				nb--
 				set = true
 			default:
+				d.acc, d.nbits = acc, nb
 				return errUnexpected
 			}
-			k = d.refineNonzero(*nz, k, ze, r)
+			var n int
+			k, n = passZeros(m, k, ze, int(r))
+			for n > 0 {
+				if nb < 32 {
+					acc, nb = d.refill(acc, nb)
+				}
+				j := uint(min(n, 32))
+				acc <<= j
+				nb -= j
+				n -= int(j)
+			}
 			if k > ze {
+				d.acc, d.nbits = acc, nb
 				return errTooMany
 			}
 			if set {
-				*nz |= 1 << uint(k)
+				m |= 1 << uint(k)
 			}
 		}
+		d.acc, d.nbits, *nz = acc, nb, m
 		return nil
 	}
 eob:
 	if d.eobRun > 0 {
 		d.eobRun--
-		d.refineNonzero(*nz, k, ze, -1)
+		_, n := passZeros(*nz, k, ze, -1)
+		d.skipBits(n)
 	}
 	return nil
 }
 
-// refineNonzero reads the correction bits of the nonzero coefficients
-// from k on until it has passed zeros zero coefficients (all of them when
-// zeros is negative); it returns the index of the zero coefficient it
-// stopped at, or ze+1.
-func (d *decoder) refineNonzero(nz uint64, k, ze, zeros int) int {
-	for ; k <= ze; k++ {
-		if nz&(1<<uint(k)) == 0 {
-			if zeros == 0 {
-				break
-			}
-			zeros--
-			continue
-		}
-		d.progBits(1)
+// passZeros finds, in the band from k to ze of a block whose nonzero
+// coefficients are nz, where a run of zeros zero coefficients ends: the
+// index of the next zero coefficient after them (all of them when zeros is
+// negative: ze+1, as when the band has too few), and how many nonzero
+// coefficients lie before it, each of which has a correction bit.
+func passZeros(nz uint64, k, ze, zeros int) (end, nonzero int) {
+	if k > ze {
+		return k, 0
 	}
-	return k
+	span := ^uint64(0) >> (63 - uint(ze)) &^ (1<<uint(k) - 1)
+	end = ze + 1
+	if zeros >= 0 {
+		z := ^nz & span
+		for ; zeros > 0 && z != 0; zeros-- {
+			z &= z - 1
+		}
+		if z != 0 {
+			end = mbits.TrailingZeros64(z)
+			span &= 1<<uint(end) - 1
+		}
+	}
+	return end, mbits.OnesCount64(nz & span)
+}
+
+// skipBits consumes n bits.
+func (d *decoder) skipBits(n int) {
+	for n > 0 {
+		if d.nbits < 32 {
+			d.acc, d.nbits = d.refill(d.acc, d.nbits)
+		}
+		m := uint(min(n, 32))
+		d.acc <<= m
+		d.nbits -= m
+		n -= int(m)
+	}
 }
