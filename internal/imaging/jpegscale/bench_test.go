@@ -39,11 +39,35 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// progressivePhoto is phonePhoto made progressive by jpegtran's default
+// scan script, as libjpeg's encoders write it.
+var progressivePhoto struct {
+	once sync.Once
+	data []byte
+}
+
+func progressive12MP(b *testing.B) []byte {
+	progressivePhoto.once.Do(func() { progressivePhoto.data = jpegtran(b, phonePhoto(), "-progressive") })
+	if progressivePhoto.data == nil {
+		b.Fatal("no progressive photo")
+	}
+	return progressivePhoto.data
+}
+
 func BenchmarkCheck12MP(b *testing.B) {
-	data := phonePhoto()
-	bench(b, data, func() error {
-		_, err := Check(bytes.NewReader(data))
-		return err
+	b.Run("baseline", func(b *testing.B) {
+		data := phonePhoto()
+		bench(b, data, func() error {
+			_, err := Check(bytes.NewReader(data))
+			return err
+		})
+	})
+	b.Run("progressive", func(b *testing.B) {
+		data := progressive12MP(b)
+		bench(b, data, func() error {
+			_, err := Check(bytes.NewReader(data))
+			return err
+		})
 	})
 }
 
@@ -67,9 +91,18 @@ func BenchmarkDecode12MP(b *testing.B) {
 
 // image/jpeg's full decode, for comparison.
 func BenchmarkStdDecode12MP(b *testing.B) {
-	data := phonePhoto()
-	bench(b, data, func() error {
-		_, err := jpeg.Decode(bytes.NewReader(data))
-		return err
+	b.Run("baseline", func(b *testing.B) {
+		data := phonePhoto()
+		bench(b, data, func() error {
+			_, err := jpeg.Decode(bytes.NewReader(data))
+			return err
+		})
+	})
+	b.Run("progressive", func(b *testing.B) {
+		data := progressive12MP(b)
+		bench(b, data, func() error {
+			_, err := jpeg.Decode(bytes.NewReader(data))
+			return err
+		})
 	})
 }

@@ -52,13 +52,19 @@ type decoder struct {
 	nComp         int
 	comps         [3]component
 	baseline      bool // the frame is SOF0: at most two tables of each class
-	quant         [4][64]int32
-	huff          [2][4]huffTable // DC, AC
-	ri            int             // restart interval in MCUs, 0 for none
-	scanned       bool
-	jfif          bool
-	adobe         bool
-	adobeRGB      bool
+	progressive   bool // the frame is SOF2; only when checking
+	// For a progressive file: which coefficients of each block are
+	// nonzero so far, a bit per zigzag index, per component; and the
+	// end-of-band run still to go.
+	nonzero  [3][]uint64
+	eobRun   uint16
+	quant    [4][64]int32
+	huff     [2][4]huffTable // DC, AC
+	ri       int             // restart interval in MCUs, 0 for none
+	scanned  bool
+	jfif     bool
+	adobe    bool
+	adobeRGB bool
 
 	gray *image.Gray
 	ycc  *image.YCbCr
@@ -82,6 +88,7 @@ func newDecoder(r io.Reader) *decoder {
 // or image.
 func (d *decoder) release() {
 	d.r, d.gray, d.ycc = nil, nil, nil
+	d.nonzero = [3][]uint64{}
 	for i := range d.comps {
 		d.comps[i].pix = nil
 	}
@@ -153,6 +160,12 @@ func (d *decoder) segment(marker byte, n int) error {
 	switch marker {
 	case mSOF0, mSOF1:
 		d.baseline = marker == mSOF0
+		return d.sof(n)
+	case mSOF2:
+		d.progressive = true
+		if d.out != 0 {
+			return ErrUnsupported // only Check reads progressive files
+		}
 		return d.sof(n)
 	case mDHT:
 		return d.dht(n)

@@ -19,6 +19,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeTest(testImage(12, 20, 5), testOptions{factors: [][2]int{{2, 1}, {1, 1}, {1, 1}}, quality: 90}))
 	f.Add(encodeTest(testImage(12, 9, 6), testOptions{factors: [][2]int{{1, 2}}, quality: 40, restart: 3}))
 	f.Add(encodeTest(testImage(17, 9, 7), testOptions{factors: [][2]int{{2, 2}, {1, 1}, {1, 1}}, quality: 85, restart: 2}))
+	// Progressive files, which only Check reads: jpegtran's default
+	// scans, and a script with every kind of refinement and restarts.
+	f.Add(jpegtran(f, stdJPEG(f, testImage(19, 13, 8), 80), "-progressive"))
+	f.Add(jpegtran(f, stdJPEG(f, grayOf(testImage(11, 9, 9)), 60), append(scanScript(f, scansGray), "-restart", "2B")...))
+	f.Add(jpegtran(f, encodeTest(testImage(13, 10, 10), testOptions{factors: [][2]int{{1, 1}, {1, 1}, {1, 1}}, quality: 70}), scanScript(f, scansColor)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// image/jpeg allocates whatever the header says: keep the
 		// comparison small. (Our own bound is tested on its own.)

@@ -85,6 +85,9 @@ func (d *decoder) sos(n int) error {
 	if d.nComp > 1 && totalHV > 10 {
 		return formatError("total sampling factors too large")
 	}
+	if d.progressive {
+		return d.progSOS(order[:ns], b[1+2*ns], b[2+2*ns], b[3+2*ns])
+	}
 	if d.scanned || ns != d.nComp {
 		return ErrUnsupported
 	}
