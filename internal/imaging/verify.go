@@ -15,18 +15,20 @@ import (
 
 // Verify checks that r holds one complete image of an accepted type within
 // limit pixels (≤ 0: studio.DefaultPixelLimit): it inspects the header,
-// refuses an image over the limit before decoding anything, then decodes
-// every pixel and throws them away, so that a truncated or corrupt file is
+// refuses an image over the limit before decoding anything, then reads
+// the whole image as a decoder must, so that a truncated or corrupt file is
 // refused at upload rather than failing later in a background job. A JPEG
 // must also end with its EOI marker, which the decoder alone does not
 // insist on. r is read from its start.
 //
 // A JPEG's pixels are not drawn: jpegscale.Check reads every coefficient
 // of every block as a decoder must, which is all a damaged file can fail
-// on, in a fraction of the time. It accepts only files image/jpeg accepts
-// (its fuzz test holds it to that), so its yes is final; its no is not, as
-// it leaves some files to image/jpeg (progressive, CMYK, oddities), and
-// then the full decode decides, with the messages it always gave.
+// on, in a fraction of the time, baseline or progressive (for which it
+// keeps one bit a coefficient, not the coefficients). It accepts only files
+// image/jpeg accepts (its fuzz test holds it to that), so its yes is final;
+// its no is not, as it leaves some files to image/jpeg (CMYK, 12-bit,
+// oddities), and then the full decode decides, with the messages it always
+// gave. PNG and WebP are decoded in full.
 func Verify(r io.ReadSeeker, limit int64) (Info, error) {
 	info, err := inspectWithin(r, limit)
 	if err != nil {
