@@ -60,12 +60,8 @@ func (d *decoder) progSOS(order []int, ss, se, ahal byte) error {
 	var err error
 	for my := range myy {
 		for mx := range mxx {
-			if d.ri > 0 && mcu > 0 && mcu%d.ri == 0 {
-				if err := d.restart(rst); err != nil {
-					return err
-				}
-				rst = mRST0 + (rst-mRST0+1)&7
-				d.eobRun = 0
+			if err := d.restartBefore(mcu, &rst); err != nil {
+				return err
 			}
 			for _, idx := range order {
 				c := &d.comps[idx]

@@ -179,11 +179,8 @@ func (d *decoder) scan(order []int) error {
 	mcu, rst := 0, byte(mRST0)
 	for my := range myy {
 		for mx := range mxx {
-			if d.ri > 0 && mcu > 0 && mcu%d.ri == 0 {
-				if err := d.restart(rst); err != nil {
-					return err
-				}
-				rst = mRST0 + (rst-mRST0+1)&7
+			if err := d.restartBefore(mcu, &rst); err != nil {
+				return err
 			}
 			mcu++
 			for _, idx := range order {
@@ -238,10 +235,26 @@ func (d *decoder) block(c *component, bx, by int) error {
 	return nil
 }
 
+// restartBefore ends a restart interval when one is due before MCU mcu
+// (counted from the scan's start), and moves rst on to the marker expected
+// after it: RST0 to RST7, then RST0 again. Baseline and progressive scans
+// alike.
+func (d *decoder) restartBefore(mcu int, rst *byte) error {
+	if d.ri == 0 || mcu == 0 || mcu%d.ri != 0 {
+		return nil
+	}
+	if err := d.restart(*rst); err != nil {
+		return err
+	}
+	*rst = mRST0 + (*rst-mRST0+1)&7
+	return nil
+}
+
 // restart ends a restart interval: the bits left over are padding, and
 // the next marker must be the expected RSTn. Bytes that are not a marker
 // before it are skipped, as image/jpeg skips them; any other marker is an
-// error.
+// error. The DC predictions and a progressive scan's end-of-band run
+// start again after it.
 func (d *decoder) restart(want byte) error {
 	if d.overrun() {
 		return d.shortErr()
@@ -268,5 +281,6 @@ func (d *decoder) restart(want byte) error {
 	for i := range d.comps[:d.nComp] {
 		d.comps[i].pred = 0
 	}
+	d.eobRun = 0
 	return nil
 }
