@@ -46,12 +46,14 @@ func boxShrink(img image.Image, k int) image.Image {
 	ow, oh := ceilDiv(w, k), ceilDiv(h, k)
 	switch m := img.(type) {
 	case *image.YCbCr:
-		out := image.NewYCbCr(image.Rect(0, 0, ow, oh), m.SubsampleRatio)
-		shrinkPlane(out.Y, out.YStride, m.Y, m.YStride, w, h, 1, k)
+		// Decided before anything is allocated or averaged.
 		cw, ch := chromaSize(m)
-		if ocw, och := chromaSize(out); cw%k != 0 || ch%k != 0 || cw/k != ocw || ch/k != och {
+		shrunk := &image.YCbCr{Rect: image.Rect(0, 0, ow, oh), SubsampleRatio: m.SubsampleRatio}
+		if ocw, och := chromaSize(shrunk); cw%k != 0 || ch%k != 0 || cw/k != ocw || ch/k != och {
 			return nil // a partial chroma block would shift the colours by a fraction of a pixel
 		}
+		out := image.NewYCbCr(shrunk.Rect, m.SubsampleRatio)
+		shrinkPlane(out.Y, out.YStride, m.Y, m.YStride, w, h, 1, k)
 		shrinkPlane(out.Cb, out.CStride, m.Cb, m.CStride, cw, ch, 1, k)
 		shrinkPlane(out.Cr, out.CStride, m.Cr, m.CStride, cw, ch, 1, k)
 		return out
