@@ -149,6 +149,24 @@ type sample struct {
 	data []byte
 }
 
+// layouts are the sampling factors the test encoder writes, per
+// component: every layout image/jpeg decodes, gray included.
+var layouts = map[string][][2]int{
+	"444":       {{1, 1}, {1, 1}, {1, 1}},
+	"444 1x2":   {{1, 2}, {1, 2}, {1, 2}},
+	"422":       {{2, 1}, {1, 1}, {1, 1}},
+	"420":       {{2, 2}, {1, 1}, {1, 1}},
+	"440":       {{1, 2}, {1, 1}, {1, 1}},
+	"411":       {{4, 1}, {1, 1}, {1, 1}},
+	"410":       {{4, 2}, {1, 1}, {1, 1}},
+	"422 4x1":   {{4, 1}, {2, 1}, {2, 1}},
+	"gray":      {{1, 1}},
+	"gray 2x2":  {{2, 2}},
+	"gray 4x1":  {{4, 1}},
+	"422 vert":  {{2, 2}, {1, 2}, {1, 2}},
+	"440 2x2h2": {{2, 2}, {2, 1}, {2, 1}},
+}
+
 // samples are the files the tests decode: image/jpeg's own (4:2:0 and
 // gray) and the test encoder's (every sampling, restart intervals).
 func samples(t testing.TB) []sample {
@@ -161,21 +179,6 @@ func samples(t testing.TB) []sample {
 				sample{fmt.Sprintf("std %dx%d q%d", sz[0], sz[1], q), stdJPEG(t, m, q)},
 				sample{fmt.Sprintf("std gray %dx%d q%d", sz[0], sz[1], q), stdJPEG(t, grayOf(m), q)})
 		}
-	}
-	layouts := map[string][][2]int{
-		"444":       {{1, 1}, {1, 1}, {1, 1}},
-		"444 1x2":   {{1, 2}, {1, 2}, {1, 2}},
-		"422":       {{2, 1}, {1, 1}, {1, 1}},
-		"420":       {{2, 2}, {1, 1}, {1, 1}},
-		"440":       {{1, 2}, {1, 1}, {1, 1}},
-		"411":       {{4, 1}, {1, 1}, {1, 1}},
-		"410":       {{4, 2}, {1, 1}, {1, 1}},
-		"422 4x1":   {{4, 1}, {2, 1}, {2, 1}},
-		"gray":      {{1, 1}},
-		"gray 2x2":  {{2, 2}},
-		"gray 4x1":  {{4, 1}},
-		"422 vert":  {{2, 2}, {1, 2}, {1, 2}},
-		"440 2x2h2": {{2, 2}, {2, 1}, {2, 1}},
 	}
 	for name, f := range layouts {
 		for i, sz := range [][2]int{{1, 1}, {17, 9}, {45, 37}} {
